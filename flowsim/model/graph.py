@@ -1,0 +1,27 @@
+"""A flow as a networkx graph, for analysis (reachability, cycles) and layout."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from flowsim.model.flow import Flow
+
+__all__ = ["to_digraph"]
+
+
+def to_digraph(flow: Flow) -> nx.MultiDiGraph:
+    """A ``MultiDiGraph`` with one node per flow node and one edge per flow edge.
+
+    Node attributes: ``kind``, ``label``, ``position``. Edge keys are the edges' indexes in
+    ``flow.edges``; edge attributes ``when`` and ``probability`` as in the file. Edges to
+    nodes that do not exist are left out (validation reports them).
+    """
+    graph = nx.MultiDiGraph(name=flow.name)
+    for node in flow.nodes:
+        graph.add_node(node.id, kind=node.kind, label=node.title, position=tuple(node.position))
+    for index, edge in enumerate(flow.edges):
+        if edge.source in graph and edge.target in graph:
+            graph.add_edge(
+                edge.source, edge.target, key=index, when=edge.when, probability=edge.probability
+            )
+    return graph

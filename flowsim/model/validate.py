@@ -1,0 +1,270 @@
+"""Every problem in a flow, found at once, each naming the node or edge, field and line.
+
+:func:`validate` never raises on a bad flow: it returns :class:`Issue` objects, errors and
+warnings, sorted by line. A flow with no errors can be simulated. Rules (``when``,
+``exit_when``, scoring and segment rules) are checked for syntax by a ``rule_checker`` the
+caller passes in, since the rule language lives in a higher layer.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+import networkx as nx
+
+from flowsim.model.colors import is_color
+from flowsim.model.duration import is_number
+from flowsim.model.fieldcheck import check_type, check_value
+from flowsim.model.flow import ID_PATTERN, SIMULATION_DEFAULTS, Edge, Flow, Node
+from flowsim.model.graph import to_digraph
+from flowsim.model.kinds import KIND_FIELDS, NodeKind, fields_of
+
+__all__ = ["Issue", "validate", "errors_in", "RuleChecker"]
+
+ERROR = "error"
+WARNING = "warning"
+
+#: Called with a rule's text; raises an exception with ``message`` and ``column`` if bad.
+RuleChecker = Callable[[str], Any]
+
+_ID = re.compile(rf"^{ID_PATTERN}$")
+_KINDS = [k.value for k in NodeKind]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem: where it is (line, node id or edge index, field) and what it is."""
+
+    message: str
+    line: int | None = None
+    node: str | None = None
+    edge: int | None = None
+    field: str | None = None
+    severity: str = ERROR
+    column: int | None = None
+    #: What the issue is about, for people: ``node 'sdr_team', capacity``,
+    #: ``edge scoring → handoff, when`` or ``simulation.days``.
+    subject: str = ""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == WARNING else ""
+        body = f"{self.subject}: {self.message}" if self.subject else self.message
+        return prefix + body
+
+    def format(self, file: str | None = None) -> str:
+        """``FILE:LINE: message`` (or ``FILE: message`` for an issue with no line)."""
+        where = [p for p in (file, self.line) if p is not None]
+        if self.column is not None and self.line is not None:
+            where.append(self.column)
+        head = ":".join(str(p) for p in where)
+        return f"{head}: {self}" if head else str(self)
+
+
+def errors_in(issues: Iterable[Issue]) -> list[Issue]:
+    return [issue for issue in issues if issue.is_error]
+
+
+def _suggest(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class _Report:
+    """Collects issues with their subject and line."""
+
+    def __init__(self) -> None:
+        self.issues: list[Issue] = []
+
+    def node(self, node: Node, message: str, *path: Any, severity: str = ERROR, column: int | None = None) -> None:
+        field = ".".join(str(p) for p in path) or None
+        subject = f"node {node.id!r}" + (f", {field}" if field else "")
+        self.issues.append(Issue(message, node.line_of(*path), node=node.id, field=field,
+                                 severity=severity, column=column, subject=subject))
+
+    def edge(self, edge: Edge, index: int, message: str, *path: Any, severity: str = ERROR, column: int | None = None) -> None:
+        field = ".".join(str(p) for p in path) or None
+        subject = f"edge {edge.source} → {edge.target}" + (f", {field}" if field else "")
+        self.issues.append(Issue(message, edge.line_of(*path), edge=index, field=field,
+                                 severity=severity, column=column, subject=subject))
+
+    def flow(self, flow: Flow, message: str, *path: Any, severity: str = ERROR) -> None:
+        field = ".".join(str(p) for p in path) or None
+        line = None
+        probe = tuple(path)
+        while probe and line is None:
+            line = flow.lines.get(probe)
+            probe = probe[:-1]
+        self.issues.append(Issue(message, line, field=field, severity=severity, subject=field or ""))
+
+
+def validate(flow: Flow, *, rule_checker: RuleChecker | None = None) -> list[Issue]:
+    """All issues of ``flow``, sorted by line (issues without a line last)."""
+    report = _Report()
+    _check_settings(flow, report)
+    known = _check_nodes(flow, report, rule_checker)
+    _check_edges(flow, report, known, rule_checker)
+    _check_graph(flow, report, known)
+    order = {id(issue): n for n, issue in enumerate(report.issues)}
+    return sorted(report.issues, key=lambda i: (i.line is None, i.line or 0, order[id(i)]))
+
+
+def _check_settings(flow: Flow, report: _Report) -> None:
+    if not isinstance(flow.name, str) or not flow.name.strip():
+        report.flow(flow, f"the flow needs a name, got {flow.name!r}", "name")
+    sim = flow.simulation
+    for key in sim:
+        if key not in SIMULATION_DEFAULTS:
+            report.flow(flow, f"unknown setting{_suggest(key, SIMULATION_DEFAULTS)}", "simulation", key)
+    days = sim.get("days", SIMULATION_DEFAULTS["days"])
+    if not is_number(days) or days <= 0:
+        report.flow(flow, f"must be a number of days > 0, got {days!r}", "simulation", "days")
+    for key, type_ in (("replications", "count"), ("seed", "whole")):
+        if key in sim and (problem := check_type(type_, sim[key])):
+            report.flow(flow, problem[0], "simulation", key)
+    warmup = sim.get("warmup_days", 0)
+    if not is_number(warmup) or warmup < 0:
+        report.flow(flow, f"must be a number of days ≥ 0, got {warmup!r}", "simulation", "warmup_days")
+    elif is_number(days) and warmup >= days:
+        report.flow(flow, f"the warm-up ({warmup:g} days) must be shorter than the run ({days:g} days)", "simulation", "warmup_days")
+
+
+def _check_nodes(flow: Flow, report: _Report, rule_checker: RuleChecker | None) -> set[str]:
+    """Check each node on its own; return the ids of nodes that edges may refer to."""
+    first_line: dict[str, int | None] = {}
+    for node in flow.nodes:
+        if not isinstance(node.id, str) or not _ID.match(node.id):
+            report.node(node, "ids use lowercase letters, digits and _ only, such as 'paid_search'", "id")
+        if node.id in first_line:
+            where = f" (first on line {first_line[node.id]})" if first_line[node.id] else ""
+            report.node(node, f"duplicate id{where}", "id")
+        else:
+            first_line[node.id] = node.line_of("id")
+        if node.kind not in _KINDS:
+            report.node(node, f"unknown kind {node.kind!r}{_suggest(node.kind, _KINDS)}; use one of {', '.join(_KINDS)}", "kind")
+        if not isinstance(node.label, str):
+            report.node(node, f"must be text, got {node.label!r}", "label")
+        pos = node.position
+        if not isinstance(pos, (list, tuple)) or len(pos) != 2 or not all(is_number(v) for v in pos):
+            report.node(node, f"must be two numbers [x, y], got {pos!r}", "position")
+        if node.color is not None and not is_color(node.color):
+            report.node(node, f"{node.color!r} is not a colour; use #rrggbb or a name such as 'teal'", "color")
+        if node.kind in _KINDS:
+            _check_params(node, report, rule_checker)
+    return set(first_line)
+
+
+def _check_params(node: Node, report: _Report, rule_checker: RuleChecker | None) -> None:
+    specs = {spec.key: spec for spec in fields_of(node.kind)}
+    for key, value in node.params.items():
+        spec = specs.get(key)
+        if spec is None:
+            owners = [k.value for k, fs in KIND_FIELDS.items() if any(f.key == key for f in fs)]
+            if owners:
+                report.node(node, f"{node.kind} nodes don't take {key!r}; it belongs to {' and '.join(owners)} nodes", key)
+            else:
+                report.node(node, f"unknown field{_suggest(key, specs)}", key)
+            continue
+        problem = check_value(key, spec.type, value)
+        if problem:
+            message, sub = problem
+            path = (key, sub) if sub is not None else (key,)
+            report.node(node, message, *path)
+            continue
+        if rule_checker is not None:
+            for path, text in _rules_in(key, value):
+                _check_rule(text, rule_checker, lambda msg, col, p=path: report.node(node, msg, *p, column=col))
+    if "patience" in node.params and "capacity" not in node.params:
+        report.node(node, "patience has no effect without capacity: leads never queue here", "patience", severity=WARNING)
+    if "capacity" in node.params and "service" not in node.params:
+        report.node(node, "capacity without service: leads are worked instantly, so none ever queue", "capacity", severity=WARNING)
+
+
+def _rules_in(key: str, value: Any) -> Iterable[tuple[tuple, str]]:
+    """The rule texts inside a parameter, with their paths."""
+    if key == "exit_when" and isinstance(value, str):
+        yield (key,), value
+    elif key in ("fit", "engagement", "segments") and isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, dict) and isinstance(item.get("when"), str):
+                yield (key, index, "when"), item["when"]
+
+
+def _check_rule(text: str, rule_checker: RuleChecker, report: Callable[[str, int | None], None]) -> None:
+    try:
+        rule_checker(text)
+    except Exception as err:  # the checker's own error type lives in a higher layer
+        report(getattr(err, "message", str(err)), getattr(err, "column", None))
+
+
+def _check_edges(flow: Flow, report: _Report, known: set[str], rule_checker: RuleChecker | None) -> None:
+    kinds = {node.id: node.kind for node in flow.nodes}
+    totals: dict[str, list[tuple[int, Edge]]] = {}
+    defaults: dict[str, list[tuple[int, Edge]]] = {}
+    for index, edge in enumerate(flow.edges):
+        for key, end in (("from", edge.source), ("to", edge.target)):
+            if end not in known:
+                report.edge(edge, index, f"no node has id {end!r}{_suggest(end, known)}", key)
+        if kinds.get(edge.source) == NodeKind.SINK.value:
+            report.edge(edge, index, f"{edge.source!r} is a sink: leads end there and cannot leave", "from")
+        if edge.when is not None and edge.probability is not None:
+            report.edge(edge, index, "an edge takes either 'when' or 'probability', not both", "probability")
+        if edge.when is not None:
+            if not isinstance(edge.when, str) or not edge.when.strip():
+                report.edge(edge, index, f"must be a rule such as \"score >= 60\", got {edge.when!r}", "when")
+            elif rule_checker is not None:
+                _check_rule(edge.when, rule_checker, lambda msg, col, e=edge, i=index: report.edge(e, i, msg, "when", column=col))
+        if edge.probability is not None:
+            p = edge.probability
+            if not is_number(p) or not 0 <= p <= 1:
+                report.edge(edge, index, f"must be a probability between 0 and 1, got {p!r}", "probability")
+            elif edge.when is None:
+                totals.setdefault(edge.source, []).append((index, edge))
+        if edge.is_default:
+            defaults.setdefault(edge.source, []).append((index, edge))
+        if edge.label is not None and not isinstance(edge.label, str):
+            report.edge(edge, index, f"must be text, got {edge.label!r}", "label")
+    for source, edges in totals.items():
+        total = math.fsum(e.probability for _, e in edges)  # type: ignore[misc]
+        if total > 1 + 1e-9:
+            index, edge = edges[-1]
+            shares = " + ".join(f"{e.probability:g}" for _, e in edges)
+            report.edge(edge, index, f"probabilities out of {source!r} sum to {total:g} ({shares}), more than 1", "probability")
+    for source, edges in defaults.items():
+        for index, edge in edges[1:]:
+            report.edge(edge, index, f"{source!r} already has a default way out (an edge with neither 'when' nor 'probability')")
+
+
+def _check_graph(flow: Flow, report: _Report, known: set[str]) -> None:
+    graph = nx.DiGraph(to_digraph(flow))
+    nodes = {node.id: node for node in reversed(flow.nodes)}  # first of duplicates wins
+    sources = [n for n, node in nodes.items() if node.kind == NodeKind.SOURCE.value]
+    sinks = [n for n, node in nodes.items() if node.kind == NodeKind.SINK.value]
+    if flow.nodes and not sources:
+        report.flow(flow, "the flow has no source node, so no lead ever arrives", "nodes")
+    reached: set[str] = set()
+    for source in sources:
+        reached |= nx.descendants(graph, source) | {source}
+    to_sink: set[str] = set()
+    for sink in sinks:
+        to_sink |= nx.ancestors(graph, sink) | {sink}
+    for node in flow.nodes:
+        if node is not nodes.get(node.id) or node.kind not in _KINDS:
+            continue
+        if node.kind != NodeKind.SINK.value and graph.out_degree(node.id) == 0:
+            report.node(node, "has no way out: add an edge from it, or make it a sink")
+        if sources and node.id not in reached:
+            report.node(node, "no source reaches this node, so no lead ever enters it")
+    for component in nx.strongly_connected_components(graph):
+        members = [n for n in nodes if n in component]
+        looped = len(component) > 1 or any(graph.has_edge(n, n) for n in component)
+        if looped and not component & to_sink:
+            names = ", ".join(repr(n) for n in members)
+            report.node(nodes[members[0]], f"{names} form a cycle with no exit: leads that enter never reach a sink")
