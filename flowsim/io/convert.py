@@ -17,7 +17,7 @@ from flowsim.model.kinds import NodeKind, fields_of
 __all__ = ["flow_from_data", "data_from_flow", "TOP_KEYS"]
 
 #: Top-level keys in the order files write them.
-TOP_KEYS = ("flowsim", "name", "simulation", "nodes", "edges")
+TOP_KEYS = ("flowsim", "name", "description", "simulation", "nodes", "edges")
 
 
 def flow_from_data(
@@ -38,7 +38,7 @@ def flow_from_data(
     nodes = [_node(item) for item in nodes_data]
     edges = [_edge(item) for item in edges_data]
     extra = {k: v for k, v in data.items() if k not in TOP_KEYS}
-    flow = Flow(data.get("name", ""), simulation=simulation, nodes=nodes, edges=edges, extra=extra)
+    flow = Flow(data.get("name", ""), description=data.get("description", ""), simulation=simulation, nodes=nodes, edges=edges, extra=extra)
     owners = {"nodes": nodes, "edges": edges}
     for path, line in lines.items():
         _annotations_for(flow, owners, path).lines[path[2:] if _owned(path, owners) else path] = line
@@ -115,6 +115,8 @@ def data_from_flow(flow: Flow, version: int) -> tuple[dict[str, Any], dict[tuple
         edges.append(entry)
         comments.update((("edges", index) + path, c) for path, c in edge.comments.items())
     data: dict[str, Any] = {"flowsim": version, "name": flow.name}
+    if flow.description:
+        data["description"] = flow.description
     if flow.simulation:
         data["simulation"] = _ordered(flow.simulation, tuple(SIMULATION_DEFAULTS))
     data["nodes"] = nodes

@@ -23,12 +23,19 @@ __all__ = ["emit", "scalar", "WIDTH"]
 #: Longest line the writer makes inline before it switches to a block.
 WIDTH = 100
 
-_PLAIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_ .'/()&+-]*$")
+# Plain text: starts with a letter, digit or _, and holds nothing YAML would read as
+# structure (": ", " #", flow brackets and commas) or that needs escaping.
+_PLAIN = re.compile(r"^\w[^\x00-\x1f\x7f:#,\[\]{}\"\\]*$")
+#: Keys whose text values are always quoted: rules read better as one quoted unit.
+QUOTED_KEYS = frozenset({"when", "exit_when"})
 _resolver = _Resolver()
 
 
-def scalar(value: Any) -> str:
-    """One scalar as YAML text that reads back as the same value and type."""
+def scalar(value: Any, *, quote: bool = False) -> str:
+    """One scalar as YAML text that reads back as the same value and type.
+
+    ``quote`` asks for double quotes on text even where plain text would do.
+    """
     if value is None:
         return "null"
     if value is True:
@@ -49,7 +56,8 @@ def scalar(value: Any) -> str:
         return text
     text = str(value)
     if (
-        _PLAIN.match(text)
+        not quote
+        and _PLAIN.match(text)
         and not text.endswith(" ")
         and "  " not in text
         and _resolver.resolve(ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
@@ -58,12 +66,12 @@ def scalar(value: Any) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _inline(value: Any) -> str:
+def _inline(value: Any, key: Any = None) -> str:
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{scalar(k)}: {_inline(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{scalar(k)}: {_inline(v, k)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(_inline(v) for v in value) + "]"
-    return scalar(value)
+    return scalar(value, quote=key in QUOTED_KEYS)
 
 
 class _Writer:
@@ -115,7 +123,7 @@ class _Writer:
     def entry(self, head: str, value: Any, path: tuple, indent: int, paths: tuple[tuple, ...]) -> None:
         used = indent + len(head) + 1
         if self.fits_inline(value, path, used):
-            self.line(indent, f"{head} {_inline(value)}", paths)
+            self.line(indent, f"{head} {_inline(value, path[-1] if path else None)}", paths)
             return
         self.line(indent, head, paths)
         inner = indent + len(head) - len(head.lstrip("- ")) + 2

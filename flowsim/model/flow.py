@@ -153,7 +153,7 @@ class Flow:
 
     - ``node_added(node, index)``, ``node_removed(node, index)``, ``node_changed(node, key)``
     - ``edge_added(edge, index)``, ``edge_removed(edge, index)``, ``edge_changed(edge, key)``
-    - ``changed(key)`` for the flow's own keys (``name``, ``simulation``)
+    - ``changed(key)`` for the flow's own keys (``name``, ``description``, ``simulation``)
 
     Edge order matters: ``when`` edges are tested in file order.
     """
@@ -162,12 +162,15 @@ class Flow:
         self,
         name: str = "Untitled flow",
         *,
+        description: str = "",
         simulation: Mapping[str, Any] | None = None,
         nodes: list[Node] | None = None,
         edges: list[Edge] | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> None:
         self.name = name
+        #: One or two sentences for the template gallery and the file's readers.
+        self.description = description
         self.simulation: dict[str, Any] = dict(simulation or {})
         self.nodes: list[Node] = list(nodes or [])
         self._by_id: dict[str, Node] = {}
@@ -233,6 +236,7 @@ class Flow:
             return NotImplemented
         return (
             self.name == other.name
+            and self.description == other.description
             and self.simulation == other.simulation
             and self.nodes == other.nodes
             and self.edges == other.edges
@@ -248,6 +252,7 @@ class Flow:
         """A deep copy, with lines and comments, and no connected handlers."""
         twin = Flow(
             self.name,
+            description=self.description,
             simulation=copy.deepcopy(self.simulation),
             nodes=[n.copy() for n in self.nodes],
             edges=[e.copy() for e in self.edges],
@@ -261,6 +266,10 @@ class Flow:
     def set_name(self, name: str) -> None:
         self.name = name
         self.changed.emit("name")
+
+    def set_description(self, text: str) -> None:
+        self.description = text
+        self.changed.emit("description")
 
     def set_setting(self, key: str, value: Any) -> None:
         """Set a simulation setting; ``None`` removes it (back to the default)."""

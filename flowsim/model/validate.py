@@ -119,6 +119,8 @@ def validate(flow: Flow, *, rule_checker: RuleChecker | None = None) -> list[Iss
 def _check_settings(flow: Flow, report: _Report) -> None:
     if not isinstance(flow.name, str) or not flow.name.strip():
         report.flow(flow, f"the flow needs a name, got {flow.name!r}", "name")
+    if not isinstance(flow.description, str):
+        report.flow(flow, f"must be text, got {flow.description!r}", "description")
     sim = flow.simulation
     for key in sim:
         if key not in SIMULATION_DEFAULTS:
@@ -140,14 +142,18 @@ def _check_nodes(flow: Flow, report: _Report, rule_checker: RuleChecker | None) 
     """Check each node on its own; return the ids of nodes that edges may refer to."""
     first_line: dict[str, int | None] = {}
     for node in flow.nodes:
-        if not isinstance(node.id, str) or not _ID.match(node.id):
+        if node.id is None:
+            report.node(node, "needs an id such as 'paid_search'")
+        elif not isinstance(node.id, str) or not _ID.match(node.id):
             report.node(node, "ids use lowercase letters, digits and _ only, such as 'paid_search'", "id")
         if node.id in first_line:
             where = f" (first on line {first_line[node.id]})" if first_line[node.id] else ""
             report.node(node, f"duplicate id{where}", "id")
         else:
             first_line[node.id] = node.line_of("id")
-        if node.kind not in _KINDS:
+        if node.kind is None:
+            report.node(node, f"needs a kind: one of {', '.join(_KINDS)}")
+        elif node.kind not in _KINDS:
             report.node(node, f"unknown kind {node.kind!r}{_suggest(node.kind, _KINDS)}; use one of {', '.join(_KINDS)}", "kind")
         if not isinstance(node.label, str):
             report.node(node, f"must be text, got {node.label!r}", "label")
@@ -210,7 +216,9 @@ def _check_edges(flow: Flow, report: _Report, known: set[str], rule_checker: Rul
     defaults: dict[str, list[tuple[int, Edge]]] = {}
     for index, edge in enumerate(flow.edges):
         for key, end in (("from", edge.source), ("to", edge.target)):
-            if end not in known:
+            if end is None:
+                report.edge(edge, index, f"needs '{key}': the id of a node")
+            elif end not in known:
                 report.edge(edge, index, f"no node has id {end!r}{_suggest(end, known)}", key)
         if kinds.get(edge.source) == NodeKind.SINK.value:
             report.edge(edge, index, f"{edge.source!r} is a sink: leads end there and cannot leave", "from")
