@@ -3,12 +3,12 @@
 One way to write each value, so a file flowsim wrote loads and saves back to the same
 bytes: block mappings and lists at the top, a node per block, short mappings and lists
 inline (``{per_day: 40}``) when they fit in :data:`WIDTH` columns and hold no comments,
+lists of mappings one mapping a line,
 plain text where YAML reads it back as the same text, double quotes otherwise.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from typing import Any, Callable, Mapping
@@ -23,9 +23,14 @@ __all__ = ["emit", "scalar", "WIDTH"]
 #: Longest line the writer makes inline before it switches to a block.
 WIDTH = 100
 
+# Characters YAML cannot hold as they are (outside its printable set), or reads as line
+# breaks or a byte-order mark: written as escapes inside double quotes.
+_ESCAPE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff"
+_NEEDS_ESCAPE = re.compile(f"[{_ESCAPE}\\\\\"\\n\\t\\r]")
 # Plain text: starts with a letter, digit or _, and holds nothing YAML would read as
 # structure (": ", " #", flow brackets and commas) or that needs escaping.
-_PLAIN = re.compile(r"^\w[^\x00-\x1f\x7f:#,\[\]{}\"\\]*$")
+_PLAIN = re.compile(f"^\\w[^{_ESCAPE}\\t\\n\\r:#,\\[\\]{{}}\"\\\\]*$")
+_SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
 #: Keys whose text values are always quoted: rules read better as one quoted unit.
 QUOTED_KEYS = frozenset({"when", "exit_when"})
 _resolver = _Resolver()
@@ -63,7 +68,19 @@ def scalar(value: Any, *, quote: bool = False) -> str:
         and _resolver.resolve(ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
     ):
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return _double_quoted(text)
+
+
+def _double_quoted(text: str) -> str:
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if char in _SHORT_ESCAPES:
+            return _SHORT_ESCAPES[char]
+        code = ord(char)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return '"' + _NEEDS_ESCAPE.sub(escape, text) + '"'
+
 
 
 def _inline(value: Any, key: Any = None) -> str:
@@ -109,6 +126,8 @@ class _Writer:
             return True
         if self.force_block(path) or path in self.annotated:
             return False
+        if isinstance(value, list) and any(isinstance(item, Mapping) for item in value):
+            return False  # a list of records reads best one record a line
         return used + len(_inline(value)) <= WIDTH
 
     def mapping(self, value: Mapping, path: tuple, indent: int, lead: tuple[tuple, ...] = (), dash: str = "") -> None:

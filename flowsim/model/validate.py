@@ -263,10 +263,11 @@ def _check_graph(flow: Flow, report: _Report, known: set[str]) -> None:
     to_sink: set[str] = set()
     for sink in sinks:
         to_sink |= nx.ancestors(graph, sink) | {sink}
+    leaving = {edge.source for edge in flow.edges}  # an edge to a missing node is its own error
     for node in flow.nodes:
         if node is not nodes.get(node.id) or node.kind not in _KINDS:
             continue
-        if node.kind != NodeKind.SINK.value and graph.out_degree(node.id) == 0:
+        if node.kind != NodeKind.SINK.value and node.id not in leaving:
             report.node(node, "has no way out: add an edge from it, or make it a sink")
         if sources and node.id not in reached:
             report.node(node, "no source reaches this node, so no lead ever enters it")

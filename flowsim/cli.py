@@ -1,0 +1,123 @@
+"""The ``flowsim`` command.
+
+Every failure caused by the user's input is one line on stderr (or, for ``validate``,
+``FILE:LINE: message`` lines on stdout) and a non-zero exit status; never a traceback.
+
+Exit status: 0 success, 1 the input has problems, 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from flowsim import __version__
+from flowsim.errors import FlowError
+
+__all__ = ["main"]
+
+
+def _cmd_templates(args: argparse.Namespace) -> int:
+    from flowsim.resources import templates
+
+    rows = templates()
+    width = max(len(t.name) for t in rows)
+    for t in rows:
+        print(f"{t.name:<{width}}  {t.title}")
+        if t.description:
+            print(f"{'':<{width}}  {t.description}")
+    return 0
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from flowsim.io.atomic import write_atomic
+    from flowsim.resources import template_path
+
+    source = template_path(args.template)
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise FlowError(f"{out} exists already; pass --force to replace it")
+    if not out.parent.is_dir():
+        raise FlowError(f"cannot write {out}: the folder {out.parent} does not exist")
+    try:
+        # The template's bytes as they are: its comments cite the sources of its numbers.
+        write_atomic(out, source.read_bytes())
+    except OSError as err:
+        raise FlowError(f"cannot write {out}: {err.strerror or err}") from None
+    print(f"wrote {out} from the template {args.template!r}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from flowsim.check import check_flow
+    from flowsim.io import load_flow
+
+    status = 0
+    for name in args.files:
+        try:
+            flow = load_flow(name)
+        except FlowError as err:
+            print(str(err.with_file(err.file or name)))
+            status = 1
+            continue
+        issues = check_flow(flow)
+        for issue in issues:
+            print(issue.format(name))
+        errors = sum(issue.is_error for issue in issues)
+        if errors:
+            status = 1
+        elif not args.quiet:
+            print(f"{name}: valid ({len(flow.nodes)} nodes, {len(flow.edges)} edges)")
+    return status
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="flowsim",
+        description="Draw, simulate and animate lead-generation flows.",
+    )
+    parser.add_argument("--version", action="version", version=f"flowsim {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("templates", help="list the bundled templates")
+    p.set_defaults(run=_cmd_templates)
+
+    p = sub.add_parser("new", help="write a new flow from a template")
+    p.add_argument("template", metavar="TEMPLATE", help="a name from 'flowsim templates'")
+    p.add_argument("out", metavar="OUT", help="the new .flow.yaml file")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    p.set_defaults(run=_cmd_new)
+
+    p = sub.add_parser("validate", help="check flow files; print FILE:LINE: message per problem")
+    p.add_argument("files", metavar="FILE", nargs="+")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing for valid files")
+    p.set_defaults(run=_cmd_validate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return args.run(args)
+    except FlowError as err:
+        print(f"flowsim {args.command}: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"flowsim {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and the like: not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
