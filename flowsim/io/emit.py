@@ -62,7 +62,7 @@ def scalar(value: Any, *, quote: bool = False) -> str:
     text = str(value)
     if (
         not quote
-        and _PLAIN.match(text)
+        and _PLAIN.fullmatch(text)
         and not text.endswith(" ")
         and "  " not in text
         and _resolver.resolve(ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"

@@ -134,7 +134,7 @@ def _check_settings(flow: Flow, report: _Report) -> None:
     warmup = sim.get("warmup_days", 0)
     if not is_number(warmup) or warmup < 0:
         report.flow(flow, f"must be a number of days ≥ 0, got {warmup!r}", "simulation", "warmup_days")
-    elif is_number(days) and warmup >= days:
+    elif is_number(days) and days > 0 and warmup >= days:
         report.flow(flow, f"the warm-up ({warmup:g} days) must be shorter than the run ({days:g} days)", "simulation", "warmup_days")
 
 
@@ -252,7 +252,9 @@ def _check_edges(flow: Flow, report: _Report, known: set[str], rule_checker: Rul
 
 def _check_graph(flow: Flow, report: _Report, known: set[str]) -> None:
     graph = nx.DiGraph(to_digraph(flow))
-    nodes = {node.id: node for node in reversed(flow.nodes)}  # first of duplicates wins
+    nodes: dict[str, Node] = {}
+    for node in flow.nodes:
+        nodes.setdefault(node.id, node)  # the first of duplicates wins, as in Flow.node()
     sources = [n for n, node in nodes.items() if node.kind == NodeKind.SOURCE.value]
     sinks = [n for n, node in nodes.items() if node.kind == NodeKind.SINK.value]
     if flow.nodes and not sources:
@@ -264,12 +266,15 @@ def _check_graph(flow: Flow, report: _Report, known: set[str]) -> None:
     for sink in sinks:
         to_sink |= nx.ancestors(graph, sink) | {sink}
     leaving = {edge.source for edge in flow.edges}  # an edge to a missing node is its own error
+    # An edge that names a missing node cuts the graph: what it would reach is only
+    # "unreachable" because of that one mistake, which is reported already.
+    dangling = any(e.source not in known or e.target not in known for e in flow.edges)
     for node in flow.nodes:
         if node is not nodes.get(node.id) or node.kind not in _KINDS:
             continue
         if node.kind != NodeKind.SINK.value and node.id not in leaving:
             report.node(node, "has no way out: add an edge from it, or make it a sink")
-        if sources and node.id not in reached:
+        if sources and not dangling and node.id not in reached:
             report.node(node, "no source reaches this node, so no lead ever enters it")
     for component in nx.strongly_connected_components(graph):
         members = [n for n in nodes if n in component]
