@@ -20,7 +20,6 @@ from flowsim.model.colors import is_color
 from flowsim.model.duration import is_number
 from flowsim.model.fieldcheck import check_type, check_value
 from flowsim.model.flow import ID_PATTERN, SIMULATION_DEFAULTS, Edge, Flow, Node
-from flowsim.model.graph import to_digraph
 from flowsim.model.kinds import KIND_FIELDS, NodeKind, fields_of
 
 __all__ = ["Issue", "validate", "errors_in", "RuleChecker"]
@@ -251,7 +250,9 @@ def _check_edges(flow: Flow, report: _Report, known: set[str], rule_checker: Rul
 
 
 def _check_graph(flow: Flow, report: _Report, known: set[str]) -> None:
-    graph = nx.DiGraph(to_digraph(flow))
+    graph = nx.DiGraph()
+    graph.add_nodes_from(node.id for node in flow.nodes)
+    graph.add_edges_from((e.source, e.target) for e in flow.edges if e.source in known and e.target in known)
     nodes: dict[str, Node] = {}
     for node in flow.nodes:
         nodes.setdefault(node.id, node)  # the first of duplicates wins, as in Flow.node()
@@ -277,8 +278,8 @@ def _check_graph(flow: Flow, report: _Report, known: set[str]) -> None:
         if sources and not dangling and node.id not in reached:
             report.node(node, "no source reaches this node, so no lead ever enters it")
     for component in nx.strongly_connected_components(graph):
-        members = [n for n in nodes if n in component]
         looped = len(component) > 1 or any(graph.has_edge(n, n) for n in component)
         if looped and not component & to_sink:
+            members = [n for n in nodes if n in component]  # in file order
             names = ", ".join(repr(n) for n in members)
             report.node(nodes[members[0]], f"{names} form a cycle with no exit: leads that enter never reach a sink")
