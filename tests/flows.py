@@ -14,23 +14,23 @@ nodes:
 
   - id: form
     kind: capture
-    position: [200, 0]
+    position: [280, 0]
     conversion: 0.5
 
   - id: sdrs
     kind: handoff
-    position: [400, 0]
+    position: [560, 0]
     capacity: 2
     service: {dist: exponential, mean: 30m}
     patience: 2d
 
   - id: won
     kind: sink
-    position: [600, 0]
+    position: [840, 0]
 
   - id: lost
     kind: sink
-    position: [600, 100]
+    position: [840, 100]
 
 edges:
   - {from: ads, to: form}

@@ -39,7 +39,7 @@ CASES = {
     ),
     "bad duration": (broken("patience: 2d", "patience: 2 days"), "patience"),
     "bad distribution": (broken("{dist: exponential, mean: 30m}", "{dist: exponetial, mean: 30m}"), "service:"),
-    "bad colour": (broken("position: [200, 0]", 'position: [200, 0]\n    color: "#12345"'), "color"),
+    "bad colour": (broken("position: [280, 0]", 'position: [280, 0]\n    color: "#12345"'), "color"),
     "malformed YAML": (broken("arrivals: {per_day: 40}", "arrivals: {per_day: 40"), "cost_per_lead"),
     "python tag": (broken("name: Test flow", "name: !!python/object/apply:os.system ['echo pwned']"), "name:"),
     "alias bomb": (BILLION_LAUGHS, "e: &e"),
