@@ -1,0 +1,257 @@
+"""The look of a flow: cards for nodes, curves for edges, labels and run overlays.
+
+Every backend draws these shapes and nothing else, so the canvas, SVG, PNG and the video
+frames look alike. Node shapes are in the node's own coordinates (origin at the card's
+top-left, which is the node's ``position``); edge shapes are in canvas coordinates.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from flowsim.model.colors import is_color, to_hex
+from flowsim.model.flow import Edge, Flow, Node
+from flowsim.model.duration import format_duration, is_number, parse_duration
+from flowsim.render.icons import icon_shapes
+from flowsim.render.shapes import Circle, Path, Rect, Shape, Text
+from flowsim.render.text import fit_text, text_width
+from flowsim.render.theme import KIND_COLORS, Theme
+
+__all__ = [
+    "CARD_W", "CARD_H", "node_color", "node_shapes", "summary", "EdgeGeometry",
+    "edge_geometry", "edge_shapes", "edge_label", "NodeStats", "bezier_point",
+]
+
+CARD_W = 200.0
+CARD_H = 60.0
+_RADIUS = 10.0
+_ICON = 22.0
+_TEXT_X = 48.0
+_ARROW = 9.0
+
+
+@dataclass(frozen=True)
+class NodeStats:
+    """What a run says about a node, for the overlay: counts and whether it is the bottleneck."""
+
+    entered: float
+    leaked: float
+    wait_days: float = 0.0
+    bottleneck: bool = False
+
+
+def node_color(node: Node) -> str:
+    """The node's colour as #rrggbb: its own, or its kind's."""
+    if isinstance(node.color, str) and is_color(node.color):
+        return to_hex(node.color)
+    return to_hex(KIND_COLORS.get(str(node.kind), "#8A94A6"))
+
+
+def _percent(p: Any) -> str:
+    return f"{p * 100:.3g} %" if is_number(p) else "?"
+
+
+def _duration(value: Any) -> str:
+    if isinstance(value, Mapping):
+        mean = value.get("mean", value.get("value"))
+        return f"~{_duration(mean)}" if mean is not None else str(value.get("dist", "?"))
+    try:
+        shown = format_duration(parse_duration(value))
+    except ValueError:
+        return "?"
+    return f"{shown}d" if isinstance(shown, (int, float)) else shown
+
+
+def summary(node: Node) -> str:
+    """The key figure a card shows under its title, from the node's parameters."""
+    p = node.params
+    kind = node.kind
+    parts: list[str] = []
+    if kind == "source":
+        arrivals = p.get("arrivals")
+        if isinstance(arrivals, Mapping):
+            for key, unit in (("per_day", "day"), ("per_week", "week"), ("per_month", "month")):
+                if is_number(arrivals.get(key)):
+                    parts.append(f"{arrivals[key]:,.4g}/{unit}")
+                    break
+        if is_number(p.get("cost_per_lead")):
+            parts.append(f"${p['cost_per_lead']:,.4g}/lead")
+    elif kind == "capture" and "conversion" in p:
+        parts.append(f"{_percent(p['conversion'])} convert")
+    elif kind == "score" and "threshold" in p:
+        parts.append(f"MQL at {p['threshold']}")
+    elif kind == "segment" and isinstance(p.get("segments"), list):
+        parts.append(f"{len(p['segments']) + ('default' in p)} segments")
+    elif kind == "nurture":
+        if "touches" in p:
+            parts.append(f"{p['touches']} touches")
+        if "every" in p:
+            parts.append(f"every {_duration(p['every'])}")
+    elif kind == "sink" and isinstance(p.get("outcome"), str):
+        parts.append(p["outcome"])
+    if "capacity" in p:
+        reps = p["capacity"]
+        parts.append(f"{reps} rep{'s' if reps != 1 else ''}")
+        if "service" in p:
+            parts.append(_duration(p["service"]))
+    elif kind in ("handoff",) and "accept" in p:
+        parts.append(f"{_percent(p['accept'])} accepted")
+    if not parts:
+        parts.append(str(kind))
+    return " · ".join(parts)
+
+
+def node_shapes(node: Node, theme: Theme, stats: NodeStats | None = None) -> list[Shape]:
+    """The card of ``node`` in its own coordinates, with its run badge if ``stats``."""
+    color = node_color(node)
+    alert = stats is not None and stats.bottleneck
+    shapes: list[Shape] = [
+        Rect(1.5, 3, CARD_W, CARD_H, _RADIUS, fill=theme.shadow, opacity=0.07),
+        Rect(0, 0, CARD_W, CARD_H, _RADIUS, fill=theme.card, stroke=theme.alert if alert else color,
+             width=2.5 if alert else 1.4),
+        Circle(25, CARD_H / 2, 17, fill=color, opacity=0.14),
+    ]
+    shapes += icon_shapes(str(node.kind), 25 - _ICON / 2, CARD_H / 2 - _ICON / 2, _ICON, color)
+    room = CARD_W - _TEXT_X - 10
+    title = str(node.title)
+    size = 13.0 if text_width(title, 13, True) <= room else 12.0  # shrink a little before cutting
+    shapes.append(Text(_TEXT_X, CARD_H / 2 - 3, fit_text(title, size, room, True), size, theme.text, bold=True))
+    shapes.append(Text(_TEXT_X, CARD_H / 2 + 14, fit_text(summary(node), 11, room), 11, theme.muted))
+    if stats is not None:
+        shapes += _badge(stats, theme)
+    return shapes
+
+
+def _badge(stats: NodeStats, theme: Theme) -> list[Shape]:
+    leaked = stats.leaked / stats.entered if stats.entered else 0.0
+    text = f"{stats.entered:,.0f} in · {leaked:.0%} leak"
+    if stats.bottleneck:
+        text += f" · wait {_duration(stats.wait_days)}"
+    width = text_width(text, 10.5) + 14
+    x = CARD_W / 2 - width / 2
+    color = theme.alert if stats.bottleneck or leaked >= 0.5 else theme.muted
+    return [
+        Rect(x, CARD_H + 6, width, 18, 9, fill=theme.label_background, stroke=color, width=1),
+        Text(CARD_W / 2, CARD_H + 19, text, 10.5, color, anchor="middle"),
+    ]
+
+
+@dataclass(frozen=True)
+class EdgeGeometry:
+    """A cubic curve p0 → p3 with controls c1, c2; the arrow tip and the label's point."""
+
+    p0: tuple[float, float]
+    c1: tuple[float, float]
+    c2: tuple[float, float]
+    p3: tuple[float, float]
+    tip: tuple[float, float]
+    label_at: tuple[float, float]
+
+    def point(self, t: float) -> tuple[float, float]:
+        """The point at parameter ``t`` (0 at the source, 1 at the arrow's base)."""
+        return bezier_point(self.p0, self.c1, self.c2, self.p3, t)
+
+
+def bezier_point(p0, c1, c2, p3, t: float) -> tuple[float, float]:
+    u = 1 - t
+    a, b, c, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
+    return (a * p0[0] + b * c1[0] + c * c2[0] + d * p3[0], a * p0[1] + b * c1[1] + c * c2[1] + d * p3[1])
+
+
+def edge_geometry(source: Node, target: Node, lane: int = 0) -> EdgeGeometry:
+    """The curve of an edge between two cards; ``lane`` separates parallel edges."""
+    sx, sy = (float(v) for v in source.position)
+    tx, ty = (float(v) for v in target.position)
+    shift = lane * 14.0
+    gap = 24.0
+    if source is target:  # a loop over the card's top
+        p0, tip = (sx + CARD_W * 0.68, sy), (sx + CARD_W * 0.32, sy)
+        c1, c2 = (p0[0] + 30, sy - 70 - shift), (tip[0] - 30, sy - 70 - shift)
+    elif tx >= sx + CARD_W + gap:  # forward: right side to left side
+        p0, tip = (sx + CARD_W, sy + CARD_H / 2 + shift), (tx, ty + CARD_H / 2 + shift)
+        reach = max(36.0, (tip[0] - p0[0]) / 2)
+        c1, c2 = (p0[0] + reach, p0[1]), (tip[0] - reach, tip[1])
+    elif abs(tx - sx) < CARD_W + gap and abs(ty - sy) >= CARD_H + gap:  # stacked
+        down = ty > sy
+        p0 = (sx + CARD_W / 2 + shift, sy + (CARD_H if down else 0))
+        tip = (tx + CARD_W / 2 + shift, ty + (0 if down else CARD_H))
+        reach = max(30.0, abs(tip[1] - p0[1]) / 2) * (1 if down else -1)
+        c1, c2 = (p0[0], p0[1] + reach), (tip[0], tip[1] - reach)
+    elif ty >= sy + CARD_H + gap:  # back and down: out of the bottom, into the right side
+        p0 = (sx + CARD_W / 2 + shift, sy + CARD_H)
+        tip = (tx + CARD_W, ty + CARD_H / 2 + shift)
+        c1 = (p0[0], p0[1] + (tip[1] - p0[1]) * 0.9)
+        c2 = (tip[0] + (p0[0] - tip[0]) * 0.5, tip[1])
+    elif ty + CARD_H + gap <= sy:  # back and up: out of the top, into the bottom
+        p0 = (sx + CARD_W / 2 + shift, sy)
+        tip = (tx + CARD_W / 2 + shift, ty + CARD_H)
+        reach = max(40.0, (p0[1] - tip[1]) / 2)
+        c1, c2 = (p0[0], p0[1] - reach), (tip[0], tip[1] + reach)
+    else:  # back along the same row: out of the bottom, under both cards, into the bottom
+        p0 = (sx + CARD_W / 2 + shift, sy + CARD_H)
+        tip = (tx + CARD_W / 2 + shift, ty + CARD_H)
+        drop = 50 + 0.12 * abs(tx - sx) + abs(shift)
+        low = max(p0[1], tip[1]) + drop
+        c1, c2 = (p0[0], low), (tip[0], low)
+    # End the line at the arrow's base so it never shows through the arrow's tip.
+    dx, dy = tip[0] - c2[0], tip[1] - c2[1]
+    norm = math.hypot(dx, dy) or 1.0
+    p3 = (tip[0] - dx / norm * _ARROW, tip[1] - dy / norm * _ARROW)
+    label_at = bezier_point(p0, c1, c2, p3, 0.5)
+    return EdgeGeometry(p0, c1, c2, p3, tip, label_at)
+
+
+def edge_label(edge: Edge) -> str:
+    """What an edge says: its label, else its rule, else its share."""
+    if isinstance(edge.label, str) and edge.label:
+        return edge.label
+    if isinstance(edge.when, str) and edge.when:
+        return edge.when
+    if is_number(edge.probability):
+        return _percent(edge.probability)
+    return ""
+
+
+def edge_shapes(
+    geometry: EdgeGeometry, edge: Edge, theme: Theme, *, volume: float | None = None, highlight: bool = False
+) -> list[Shape]:
+    """The curve, arrowhead and label of an edge. ``volume`` (0–1) thickens it after a run."""
+    width = 1.6 if volume is None else 1.4 + 7.0 * math.sqrt(max(0.0, min(1.0, volume)))
+    color = theme.selection if highlight else theme.edge
+    dash = None
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = geometry.p0, geometry.c1, geometry.c2, geometry.p3
+    shapes: list[Shape] = [
+        Path((("M", x0, y0), ("C", x1, y1, x2, y2, x3, y3)), stroke=color, width=width, dash=dash,
+             opacity=0.9 if volume is None else 0.75),
+    ]
+    tip = geometry.tip
+    dx, dy = tip[0] - x3, tip[1] - y3
+    norm = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / norm, dy / norm
+    half = _ARROW * 0.55 + (width - 1.6) * 0.4
+    shapes.append(Path(
+        (("M", tip[0], tip[1]), ("L", x3 - uy * half, y3 + ux * half), ("L", x3 + uy * half, y3 - ux * half), ("Z",)),
+        fill=color,
+    ))
+    text = edge_label(edge)
+    if text:
+        text = fit_text(text, 10.5, 150)
+        w = text_width(text, 10.5) + 12
+        lx, ly = geometry.label_at
+        shapes.append(Rect(lx - w / 2, ly - 9, w, 18, 9, fill=theme.label_background, stroke=theme.card_border, width=1))
+        shapes.append(Text(lx, ly + 4, text, 10.5, theme.edge_label, anchor="middle"))
+    return shapes
+
+
+def lanes(flow: Flow) -> list[int]:
+    """For each edge, its lane among the edges that join the same two nodes (0, 1, -1, 2…)."""
+    seen: dict[tuple[str, str], int] = {}
+    out = []
+    for edge in flow.edges:
+        key = (edge.source, edge.target)
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        out.append((n + 1) // 2 * (1 if n % 2 else -1))
+    return out
