@@ -74,6 +74,21 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return status
 
 
+def _cmd_gui(args: argparse.Namespace) -> int:
+    if args.file is not None and not Path(args.file).exists():
+        raise FlowError(f"{args.file}: no such file")
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        raise FlowError(
+            "no display to open a window on; run it in a desktop session "
+            "(or under xvfb-run, or with QT_QPA_PLATFORM=offscreen)"
+        )
+    from flowsim.gui.app import run
+
+    return run(args.file)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="flowsim",
@@ -81,6 +96,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"flowsim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("gui", help="open the app (on FILE, the last file, or the default template)")
+    p.add_argument("file", metavar="FILE", nargs="?")
+    p.set_defaults(run=_cmd_gui)
 
     p = sub.add_parser("templates", help="list the bundled templates")
     p.set_defaults(run=_cmd_templates)
@@ -102,9 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
+    if args.command is None:  # plain `flowsim` opens the app
+        args = parser.parse_args(["gui"])
     try:
         return args.run(args)
     except FlowError as err:

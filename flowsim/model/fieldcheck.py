@@ -174,12 +174,15 @@ def check_decay(value: Any) -> Problem:
     if "half_life" in value:
         bad = _duration(value["half_life"])
         return (f"half_life: {bad[0]}", "half_life") if bad else None
+    if "window" in value:
+        bad = _duration(value["window"])
+        return (f"window: {bad[0]}", "window") if bad else None
     if "percent" in value and "every" in value:
         if not is_number(value["percent"]) or not 0 <= value["percent"] <= 100:
             return ("percent must be between 0 and 100", "percent")
         bad = _duration(value["every"])
         return (f"every: {bad[0]}", "every") if bad else None
-    return ("decay needs {half_life: 30d} or {percent: 25, every: 30d}", None)
+    return ("decay needs {half_life: 30d}, {percent: 25, every: 30d} or {window: 30d}", None)
 
 
 _TYPES: dict[str, Callable[[Any], Problem]] = {

@@ -67,7 +67,7 @@ KIND_FIELDS: dict[NodeKind, tuple[FieldSpec, ...]] = {
         FieldSpec("fit", "list", "fit rules: who they are → points"),
         FieldSpec("engagement", "list", "engagement rules: what they do → points"),
         FieldSpec("caps", "mapping", "caps on fit, engagement and total points"),
-        FieldSpec("decay", "mapping", "engagement decay: {half_life: 30d} or {percent: 25, every: 30d}"),
+        FieldSpec("decay", "mapping", "engagement decay: {half_life: 30d}, {percent: 25, every: 30d} or {window: 30d}"),
         FieldSpec("threshold", "number", "score at which a lead becomes an MQL"),
     ),
     NodeKind.SEGMENT: (

@@ -1,5 +1,6 @@
 """The flowsim command: templates, new, validate; bad input never gives a traceback."""
 
+import os
 import subprocess
 import sys
 
@@ -68,6 +69,20 @@ def test_usage_errors_exit_2():
     assert run("validate")[0] == 2
 
 
-def test_no_arguments_prints_help():
-    status, stdout, _ = run()
-    assert status == 0 and "validate" in stdout
+def test_help_lists_the_commands():
+    status, stdout, _ = run("--help")
+    assert status == 0
+    for command in ("gui", "templates", "new", "validate"):
+        assert command in stdout
+
+
+def test_the_app_without_a_display_says_so_in_one_line():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    done = subprocess.run([sys.executable, "-m", "flowsim"], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "no display" in done.stderr
+
+
+def test_gui_on_a_missing_file_is_a_clear_error(tmp_path):
+    status, _, stderr = run("gui", str(tmp_path / "nope.flow.yaml"))
+    assert status == 1 and "no such file" in stderr
