@@ -83,11 +83,12 @@ def _double_quoted(text: str) -> str:
 
 
 
-def _inline(value: Any, key: Any = None) -> str:
+def inline(value: Any, key: Any = None) -> str:
+    """``value`` in flow style on one line (``{a: 1, b: [2, 3]}``)."""
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{scalar(k)}: {_inline(v, k)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{scalar(k)}: {inline(v, k)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
-        return "[" + ", ".join(_inline(v) for v in value) + "]"
+        return "[" + ", ".join(inline(v) for v in value) + "]"
     return scalar(value, quote=key in QUOTED_KEYS)
 
 
@@ -128,7 +129,7 @@ class _Writer:
             return False
         if isinstance(value, list) and any(isinstance(item, Mapping) for item in value):
             return False  # a list of records reads best one record a line
-        return used + len(_inline(value)) <= WIDTH
+        return used + len(inline(value)) <= WIDTH
 
     def mapping(self, value: Mapping, path: tuple, indent: int, lead: tuple[tuple, ...] = (), dash: str = "") -> None:
         """Write a block mapping; ``dash`` and ``lead`` put its first key on a list item's line."""
@@ -142,7 +143,7 @@ class _Writer:
     def entry(self, head: str, value: Any, path: tuple, indent: int, paths: tuple[tuple, ...]) -> None:
         used = indent + len(head) + 1
         if self.fits_inline(value, path, used):
-            self.line(indent, f"{head} {_inline(value, path[-1] if path else None)}", paths)
+            self.line(indent, f"{head} {inline(value, path[-1] if path else None)}", paths)
             return
         self.line(indent, head, paths)
         inner = indent + len(head) - len(head.lstrip("- ")) + 2
@@ -160,7 +161,7 @@ class _Writer:
                 self.line(indent, "-", (item_path,))
                 self.sequence(item, item_path, indent + 2)
             else:
-                self.line(indent, f"- {_inline(item)}", (item_path,))
+                self.line(indent, f"- {inline(item)}", (item_path,))
 
 
 def emit(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from flowsim.model.colors import is_color, to_hex
 from flowsim.model.flow import Edge, Flow, Node
@@ -21,7 +21,7 @@ from flowsim.render.theme import KIND_COLORS, Theme
 
 __all__ = [
     "CARD_W", "CARD_H", "node_color", "node_shapes", "summary", "EdgeGeometry",
-    "edge_geometry", "edge_shapes", "edge_label", "NodeStats", "bezier_point",
+    "edge_geometry", "edge_geometry_at", "edge_shapes", "lanes", "edge_label", "NodeStats", "bezier_point",
 ]
 
 CARD_W = 200.0
@@ -162,11 +162,21 @@ def bezier_point(p0, c1, c2, p3, t: float) -> tuple[float, float]:
 
 def edge_geometry(source: Node, target: Node, lane: int = 0) -> EdgeGeometry:
     """The curve of an edge between two cards; ``lane`` separates parallel edges."""
-    sx, sy = (float(v) for v in source.position)
-    tx, ty = (float(v) for v in target.position)
+    return edge_geometry_at(source.position, target.position, lane, loop=source is target)
+
+
+def edge_geometry_at(
+    source_xy: Sequence[float], target_xy: Sequence[float], lane: int = 0, *, loop: bool = False
+) -> EdgeGeometry:
+    """The curve of an edge between cards whose top-left corners are at these points.
+
+    The canvas calls this while a card is being dragged, before the model has moved.
+    """
+    sx, sy = (float(v) for v in source_xy)
+    tx, ty = (float(v) for v in target_xy)
     shift = lane * 14.0
     gap = 24.0
-    if source is target:  # a loop over the card's top
+    if loop:  # a loop over the card's top
         p0, tip = (sx + CARD_W * 0.68, sy), (sx + CARD_W * 0.32, sy)
         c1, c2 = (p0[0] + 30, sy - 70 - shift), (tip[0] - 30, sy - 70 - shift)
     elif tx >= sx + CARD_W + gap:  # forward: right side to left side

@@ -1,0 +1,61 @@
+"""Every QAction of the app, in one place, with standard shortcuts bound once each."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+
+__all__ = ["Actions", "ACTION_SPECS"]
+
+Std = QKeySequence.StandardKey
+
+#: name → (text, shortcut (a standard key or a string), status tip)
+ACTION_SPECS: dict[str, tuple[str, object, str]] = {
+    "new": ("&New from template…", Std.New, "Start a new flow from a template"),
+    "open": ("&Open…", Std.Open, "Open a flow file"),
+    "save": ("&Save", Std.Save, "Save the flow"),
+    "save_as": ("Save &As…", Std.SaveAs, "Save the flow under a new name"),
+    "revert": ("&Revert to saved", None, "Drop every change since the last save"),
+    "export": ("&Export…", "Ctrl+E", "Export the diagram to SVG, PNG, GIF or MP4"),
+    "quit": ("&Quit", Std.Quit, "Quit flowsim"),
+    "undo": ("&Undo", Std.Undo, "Undo the last change"),
+    "redo": ("&Redo", Std.Redo, "Redo the change undone last"),
+    "cut": ("Cu&t", Std.Cut, "Cut the selection"),
+    "copy": ("&Copy", Std.Copy, "Copy the selection"),
+    "paste": ("&Paste", Std.Paste, "Paste nodes"),
+    "duplicate": ("&Duplicate", "Ctrl+D", "Duplicate the selection"),
+    "delete": ("&Delete", Std.Delete, "Delete the selection"),
+    "select_all": ("Select &All", Std.SelectAll, "Select every node and edge"),
+    "rename": ("Re&name…", "F2", "Rename the selected node"),
+    "zoom_in": ("Zoom &In", Std.ZoomIn, "Zoom in"),
+    "zoom_out": ("Zoom &Out", Std.ZoomOut, "Zoom out"),
+    "zoom_reset": ("&Actual Size", "Ctrl+0", "Zoom to 100 %"),
+    "fit": ("&Fit Flow", "Ctrl+Shift+H", "Show the whole flow"),
+    "auto_layout": ("Auto &Layout", "Ctrl+Shift+L", "Arrange the nodes left to right"),
+    "align_grid": ("Align to &Grid", "Ctrl+Shift+G", "Snap the selected nodes to the grid"),
+    "snap": ("&Snap to Grid", None, "Snap nodes to the grid while moving them"),
+    "run": ("&Run Simulation…", "F5", "Simulate lead volume through the flow"),
+    "cancel_run": ("&Cancel Simulation", None, "Stop the running simulation"),
+    "about": ("&About flowsim", None, "About flowsim"),
+}
+
+
+class Actions(QObject):
+    """The app's actions as attributes (``actions.save``), created with their shortcuts."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.by_name: dict[str, QAction] = {}
+        for name, (text, shortcut, tip) in ACTION_SPECS.items():
+            action = QAction(text, parent)
+            if shortcut is not None:
+                action.setShortcut(QKeySequence(shortcut))
+            action.setStatusTip(tip)
+            action.setObjectName(f"action_{name}")
+            self.by_name[name] = action
+            setattr(self, name, action)
+        self.snap.setCheckable(True)
+        self.snap.setChecked(True)
+
+    def all(self) -> list[QAction]:
+        return list(self.by_name.values())

@@ -1,0 +1,34 @@
+"""Start the app: ``flowsim gui [FILE]``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from flowsim.resources import DEFAULT_TEMPLATE
+
+__all__ = ["run"]
+
+
+def run(path: str | None = None, argv: list[str] | None = None) -> int:
+    """Open the main window on ``path``, the last file, or the default template."""
+    from flowsim.gui.mainwindow import MainWindow
+
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName("flowsim")
+    app.setOrganizationName("flowsim")
+    window = MainWindow()
+    if path is not None:
+        window.open_path(path)
+    else:
+        recent = window.settings.value("recent", []) or []
+        if recent and Path(recent[0]).is_file():
+            window.open_path(recent[0])
+        else:
+            window.open_template(DEFAULT_TEMPLATE)
+    window.show()
+    QTimer.singleShot(0, window.offer_recovery)
+    return app.exec()

@@ -1,0 +1,351 @@
+"""The inspector: edit the selected node or edge, or the flow itself, with live checks.
+
+Every field shows the value as the file writes it on one line; what you type is read back
+as YAML when you press Enter or leave the field, and becomes one undo step. Problems from
+validation appear under the field they concern; rules are checked as you type, with the
+error underlined.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QColorDialog, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+    QPushButton, QScrollArea, QTextEdit, QVBoxLayout, QWidget,
+)
+
+from flowsim.check import rule_problem
+from flowsim.errors import FlowError
+from flowsim.gui.commands import RenameNode, SetEdgeField, SetFlowField, SetKind, SetNodeField
+from flowsim.gui.document import Document
+from flowsim.io.inline import format_value, parse_value
+from flowsim.model import Edge, Issue, Node, NodeKind, fields_of
+from flowsim.model.colors import is_color
+from flowsim.model.flow import ID_PATTERN
+
+__all__ = ["Inspector", "RuleEdit", "ValueEdit"]
+
+_ERROR_STYLE = "border: 1px solid #D92D20; border-radius: 3px;"
+
+
+class ValueEdit(QLineEdit):
+    """A one-line YAML value; ``committed(value)`` fires on Enter or leaving the field."""
+
+    committed = Signal(object)
+
+    def __init__(self, value: Any, *, text_only: bool = False) -> None:
+        super().__init__(format_value(value) if not text_only else (value or ""))
+        self.text_only = text_only
+        self._shown = self.text()
+        self.editingFinished.connect(self._finish)
+
+    def _finish(self) -> None:
+        if self.text() == self._shown:
+            return
+        try:
+            value = (self.text() or None) if self.text_only else parse_value(self.text())
+        except FlowError as err:
+            self.setStyleSheet(_ERROR_STYLE)
+            self.setToolTip(err.message)
+            return
+        self.setStyleSheet("")
+        self.setToolTip("")
+        self._shown = self.text()
+        self.committed.emit(value)
+
+
+class RuleEdit(QPlainTextEdit):
+    """A rule on one line, checked as you type: the faulty part gets a wavy underline."""
+
+    committed = Signal(object)
+    problemChanged = Signal(str)
+
+    def __init__(self, text: str | None, fields: Callable[[], Any]) -> None:
+        super().__init__(text or "")
+        self.fields = fields
+        self._shown = text or ""
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.setTabChangesFocus(True)
+        self.setFixedHeight(self.fontMetrics().height() + 14)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.textChanged.connect(self.check)
+        self.problem = ""
+        self.check()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._finish()
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event) -> None:
+        self._finish()
+        super().focusOutEvent(event)
+
+    def check(self) -> None:
+        text = self.toPlainText()
+        found = rule_problem(text, self.fields()) if text.strip() else None
+        selections = []
+        if found is not None:
+            message, column = found
+            start = max(0, (column or 1) - 1)
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(min(start, len(text)))
+            cursor.setPosition(min(len(text), max(start + 1, _token_end(text, start))), QTextCursor.MoveMode.KeepAnchor)
+            selection = QTextEdit.ExtraSelection()
+            fmt = QTextCharFormat()
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+            fmt.setUnderlineColor(QColor("#D92D20"))
+            selection.format = fmt
+            selection.cursor = cursor
+            selections.append(selection)
+            self.problem = f"column {column}: {message}" if column else message
+        else:
+            self.problem = ""
+        self.setExtraSelections(selections)
+        self.setToolTip(self.problem)
+        self.problemChanged.emit(self.problem)
+
+    def _finish(self) -> None:
+        text = self.toPlainText().strip()
+        if text == self._shown:
+            return
+        self._shown = text
+        self.committed.emit(text or None)
+
+
+def _token_end(text: str, start: int) -> int:
+    end = start
+    while end < len(text) and (text[end].isalnum() or text[end] in "_"):
+        end += 1
+    return end
+
+
+class Inspector(QScrollArea):
+    """Shows editors for the selection; rebuilds when the selection or the model changes."""
+
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.setWidgetResizable(True)
+        self.nodes: list[Node] = []
+        self.edges: list[Edge] = []
+        self.editors: dict[str, QWidget] = {}
+        self._building = False
+        document.bridge.nodeChanged.connect(self._model_changed)
+        document.bridge.edgeChanged.connect(self._model_changed)
+        document.bridge.flowChanged.connect(lambda key: self._model_changed(None, key))
+        document.bridge.flowReplaced.connect(lambda flow: self.show_selection([], []))
+        document.issuesChanged.connect(lambda issues: self._show_issues())
+        self.show_selection([], [])
+
+    @property
+    def flow(self):
+        return self.document.flow
+
+    def push(self, command) -> None:
+        if not self.document.read_only:
+            self.document.undo_stack.push(command)
+
+    def show_selection(self, nodes: list[Node], edges: list[Edge]) -> None:
+        self.nodes, self.edges = list(nodes), list(edges)
+        self._rebuild()
+
+    def _model_changed(self, subject, key: str) -> None:
+        if self._building:
+            return
+        if subject is None or subject in self.nodes or subject in self.edges:
+            focus = self.focusWidget()
+            if focus is None or not self.isAncestorOf(focus):
+                self._rebuild()
+
+    # -- building --------------------------------------------------------------------------
+    def _rebuild(self) -> None:
+        self._building = True
+        body = QWidget()
+        self.form = QFormLayout(body)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.editors = {}
+        self.issue_labels: dict[str, QLabel] = {}
+        self.general = QLabel()
+        self.general.setWordWrap(True)
+        self.general.setStyleSheet("color: #D92D20;")
+        self.form.addRow(self.general)
+        if len(self.nodes) == 1 and not self.edges:
+            self._node_form(self.nodes[0])
+        elif len(self.edges) == 1 and not self.nodes:
+            self._edge_form(self.edges[0])
+        elif not self.nodes and not self.edges:
+            self._flow_form()
+        else:
+            self.form.addRow(QLabel(f"{len(self.nodes)} nodes and {len(self.edges)} edges selected"))
+        body.setEnabled(not self.document.read_only)
+        self.setWidget(body)
+        self._building = False
+        self._show_issues()
+
+    def _row(self, key: str, label: str, editor: QWidget, tip: str = "") -> None:
+        self.editors[key] = editor
+        editor.setObjectName(f"inspector_{key}")
+        if tip:
+            editor.setToolTip(tip)
+        note = QLabel()
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #D92D20; font-size: 11px;")
+        note.hide()
+        self.issue_labels[key] = note
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(editor)
+        layout.addWidget(note)
+        self.form.addRow(label, box)
+        if isinstance(editor, RuleEdit):
+            editor.problemChanged.connect(lambda text, k=key: self._note(k, text))
+            if editor.problem:
+                self._note(key, editor.problem)
+
+    def _note(self, key: str, text: str) -> None:
+        label = self.issue_labels.get(key)
+        if label is not None:
+            label.setText(text)
+            label.setVisible(bool(text))
+
+    def _node_form(self, node: Node) -> None:
+        self.form.addRow(QLabel(f"<b>{node.title}</b> — {node.kind}"))
+        ident = QLineEdit(node.id)
+        ident.editingFinished.connect(lambda: self._rename(node, ident))
+        self._row("id", "Id", ident, f"lowercase letters, digits and _ ({ID_PATTERN})")
+        kind = QComboBox()
+        kind.addItems([k.value for k in NodeKind])
+        kind.setCurrentText(str(node.kind))
+        kind.currentTextChanged.connect(lambda text: self.push(SetKind(self.flow, node.id, text)))
+        self._row("kind", "Kind", kind)
+        label = ValueEdit(node.label, text_only=True)
+        label.committed.connect(lambda v: self.push(SetNodeField(self.flow, node.id, "label", v or "")))
+        self._row("label", "Label", label)
+        self._row("color", "Colour", self._color_editor(node))
+        if str(node.kind) not in {k.value for k in NodeKind}:
+            return
+        for spec in fields_of(node.kind):
+            value = node.params.get(spec.key)
+            if spec.type == "rule":
+                editor: QWidget = RuleEdit(value if isinstance(value, str) else format_value(value), self._fields)
+            else:
+                editor = ValueEdit(value, text_only=spec.type == "text")
+            editor.committed.connect(lambda v, k=spec.key: self.push(SetNodeField(self.flow, node.id, k, v)))
+            self._row(spec.key, spec.key.replace("_", " ").capitalize(), editor, spec.help)
+
+    def _color_editor(self, node: Node) -> QWidget:
+        box = QWidget()
+        layout = QHBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        text = ValueEdit(node.color, text_only=True)
+        text.setPlaceholderText("the kind's colour")
+        text.committed.connect(lambda v: self._set_color(node, text, v))
+        pick = QPushButton("…")
+        pick.setFixedWidth(28)
+        pick.clicked.connect(lambda: self._pick_color(node))
+        layout.addWidget(text)
+        layout.addWidget(pick)
+        return box
+
+    def _set_color(self, node: Node, editor: ValueEdit, value: str | None) -> None:
+        if value is not None and not is_color(value):
+            editor.setStyleSheet(_ERROR_STYLE)
+            editor.setToolTip(f"{value!r} is not a colour; use #rrggbb or a name such as teal")
+            return
+        self.push(SetNodeField(self.flow, node.id, "color", value))
+
+    def _pick_color(self, node: Node) -> None:
+        chosen = QColorDialog.getColor(QColor(node.color or "#4A90D9"), self, "Node colour")
+        if chosen.isValid():
+            self.push(SetNodeField(self.flow, node.id, "color", chosen.name().upper()))
+
+    def _rename(self, node: Node, editor: QLineEdit) -> None:
+        new = editor.text().strip()
+        if new == node.id:
+            return
+        import re
+
+        if not re.fullmatch(ID_PATTERN, new):
+            self._note("id", "ids use lowercase letters, digits and _ only")
+        elif self.flow.has_node(new):
+            self._note("id", f"a node with id {new!r} exists already")
+        else:
+            self._note("id", "")
+            self.push(RenameNode(self.flow, node.id, new))
+
+    def _edge_form(self, edge: Edge) -> None:
+        self.form.addRow(QLabel(f"<b>{edge.source} → {edge.target}</b>"))
+        when = RuleEdit(edge.when, self._fields)
+        when.committed.connect(lambda v: self.push(SetEdgeField(self.flow, edge, "when", v)))
+        self._row("when", "When", when, "a rule; the first true one, in file order, wins")
+        probability = ValueEdit(edge.probability)
+        probability.committed.connect(lambda v: self.push(SetEdgeField(self.flow, edge, "probability", v)))
+        self._row("probability", "Probability", probability, "the share of leads that take this edge")
+        label = ValueEdit(edge.label, text_only=True)
+        label.committed.connect(lambda v: self.push(SetEdgeField(self.flow, edge, "label", v)))
+        self._row("label", "Label", label)
+
+    def _flow_form(self) -> None:
+        flow = self.flow
+        self.form.addRow(QLabel("<b>Flow</b>"))
+        name = ValueEdit(flow.name, text_only=True)
+        name.committed.connect(lambda v: self.push(SetFlowField(self.flow, "name", v or "")))
+        self._row("name", "Name", name)
+        description = ValueEdit(flow.description, text_only=True)
+        description.committed.connect(lambda v: self.push(SetFlowField(self.flow, "description", v or "")))
+        self._row("description", "Description", description)
+        for key, tip in (
+            ("days", "days to simulate"), ("replications", "independent runs, for confidence intervals"),
+            ("seed", "the same seed gives the same numbers"), ("warmup_days", "days left out of the statistics"),
+        ):
+            editor = ValueEdit(flow.simulation.get(key))
+            editor.setPlaceholderText(str(flow.setting(key)))
+            editor.committed.connect(lambda v, k=key: self.push(SetFlowField(self.flow, f"simulation.{k}", v)))
+            self._row(f"simulation.{key}", key.replace("_", " ").capitalize(), editor, tip)
+
+    def _fields(self):
+        from flowsim.check import flow_fields
+
+        return flow_fields(self.flow)
+
+    # -- issues ------------------------------------------------------------------------
+    def _show_issues(self) -> None:
+        if not hasattr(self, "issue_labels"):
+            return
+        general: list[str] = []
+        notes: dict[str, list[str]] = {}
+        for issue in self._relevant(self.document.issues):
+            key = (issue.field or "").split(".")[0] if issue.field else ""
+            if issue.field and issue.field.startswith("simulation."):
+                key = issue.field
+            if key in self.issue_labels:
+                notes.setdefault(key, []).append(issue.message)
+            else:
+                general.append(issue.message)
+        for key, label in self.issue_labels.items():
+            editor = self.editors.get(key)
+            if isinstance(editor, RuleEdit) and editor.problem:
+                continue
+            text = "\n".join(notes.get(key, []))
+            label.setText(text)
+            label.setVisible(bool(text))
+        self.general.setText("\n".join(general))
+        self.general.setVisible(bool(general))
+
+    def _relevant(self, issues: list[Issue]) -> list[Issue]:
+        if len(self.nodes) == 1 and not self.edges:
+            return [i for i in issues if i.node == self.nodes[0].id]
+        if len(self.edges) == 1 and not self.nodes:
+            index = next((n for n, e in enumerate(self.flow.edges) if e is self.edges[0]), None)
+            return [i for i in issues if i.edge == index and index is not None]
+        if not self.nodes and not self.edges:
+            return [i for i in issues if i.node is None and i.edge is None]
+        return []

@@ -1,0 +1,171 @@
+"""Scene items: a card per node, a curve per edge. They paint the shared display list."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from flowsim.gui.painter import paint_shapes, qcolor, qpath
+from flowsim.model import Edge, Node
+from flowsim.render.look import CARD_H, CARD_W, NodeStats, edge_geometry_at, edge_shapes, node_shapes
+from flowsim.render.shapes import Path
+
+if TYPE_CHECKING:
+    from flowsim.gui.scene import FlowScene
+
+__all__ = ["NodeItem", "EdgeItem", "PORT_RADIUS"]
+
+PORT_RADIUS = 6.0
+
+
+class NodeItem(QGraphicsItem):
+    """The card of one node. Its position is the node's; dragging it moves only the item
+    until the drag ends, when the scene records one undoable move."""
+
+    def __init__(self, node: Node, scene: "FlowScene") -> None:
+        super().__init__()
+        self.node = node
+        self._scene = scene
+        self.stats: NodeStats | None = None
+        self.hovered = False
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+        )
+        self.setAcceptHoverEvents(True)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setZValue(1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Rebuild the card from the node (after any change to it)."""
+        self.prepareGeometryChange()
+        self.shapes = node_shapes(self.node, self._scene.theme, self.stats)
+        x, y = (float(v) for v in self.node.position) if _valid_position(self.node.position) else (0.0, 0.0)
+        self.setToolTip(f"{self.node.title} ({self.node.kind})")
+        if self.pos() != QPointF(x, y):
+            self.setPos(x, y)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-PORT_RADIUS - 4, -6, CARD_W + 2 * PORT_RADIUS + 8, CARD_H + 36)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(QRectF(0, 0, CARD_W, CARD_H), 10, 10)
+        path.addEllipse(self.out_port(), PORT_RADIUS + 3, PORT_RADIUS + 3)
+        return path
+
+    def out_port(self) -> QPointF:
+        """Where a new edge is dragged from, in item coordinates."""
+        return QPointF(CARD_W, CARD_H / 2)
+
+    def on_out_port(self, scene_point: QPointF) -> bool:
+        local = self.mapFromScene(scene_point) - self.out_port()
+        return local.x() ** 2 + local.y() ** 2 <= (PORT_RADIUS + 4) ** 2
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        paint_shapes(painter, self.shapes)
+        theme = self._scene.theme
+        if self.isSelected():
+            painter.setPen(QPen(qcolor(theme.selection), 2.5))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(-3, -3, CARD_W + 6, CARD_H + 6), 12, 12)
+        if self.hovered or self.isSelected():
+            painter.setPen(QPen(qcolor(theme.selection), 1.5))
+            painter.setBrush(qcolor(theme.card))
+            painter.drawEllipse(self.out_port(), PORT_RADIUS, PORT_RADIUS)
+
+    def hoverEnterEvent(self, event) -> None:
+        self.hovered = True
+        self.update()
+        super().hoverEnterEvent(event)
+
+    def hoverLeaveEvent(self, event) -> None:
+        self.hovered = False
+        self.update()
+        super().hoverLeaveEvent(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        self._scene.renameRequested.emit(self.node.id)
+        event.accept()
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and self._scene.snap_to_grid:
+            grid = self._scene.GRID
+            return QPointF(round(value.x() / grid) * grid, round(value.y() / grid) * grid)
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged and self.scene() is not None:
+            self._scene.node_item_moved(self)
+        return super().itemChange(change, value)
+
+
+class EdgeItem(QGraphicsItem):
+    """The curve of one edge, drawn from the current positions of its two cards."""
+
+    def __init__(self, edge: Edge, scene: "FlowScene") -> None:
+        super().__init__()
+        self.edge = edge
+        self._scene = scene
+        self.volume: float | None = None
+        self.lane = 0
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setZValue(0)
+        self.shapes: list = []
+        self._hit = QPainterPath()
+        self._bounds = QRectF()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute the curve from the cards' positions (called while they move, too)."""
+        source = self._scene.item_for_id(self.edge.source)
+        target = self._scene.item_for_id(self.edge.target)
+        self.prepareGeometryChange()
+        if source is None or target is None:
+            self.shapes, self._hit, self._bounds = [], QPainterPath(), QRectF()
+            return
+        geometry = edge_geometry_at(
+            (source.pos().x(), source.pos().y()), (target.pos().x(), target.pos().y()),
+            self.lane, loop=source is target,
+        )
+        self.geometry = geometry
+        self.shapes = edge_shapes(geometry, self.edge, self._scene.theme, volume=self.volume, highlight=self.isSelected())
+        curve = qpath(self.shapes[0]) if isinstance(self.shapes[0], Path) else QPainterPath()
+        stroker = QPainterPathStroker()
+        stroker.setWidth(12)
+        self._hit = stroker.createStroke(curve)
+        for shape in self.shapes[1:]:
+            if isinstance(shape, Path):
+                self._hit.addPath(qpath(shape))
+            elif hasattr(shape, "w"):
+                self._hit.addRect(QRectF(shape.x, shape.y, shape.w, shape.h))
+        self._bounds = self._hit.boundingRect().adjusted(-6, -6, 6, 6)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        return self._hit
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        paint_shapes(painter, self.shapes)
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self.refresh()
+        return super().itemChange(change, value)
+
+
+def _valid_position(position) -> bool:
+    try:
+        x, y = position
+        return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (x, y))
+    except (TypeError, ValueError):
+        return False

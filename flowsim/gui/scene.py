@@ -1,0 +1,303 @@
+"""The canvas scene: follows the flow's events, and turns mouse gestures into undo commands."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QPainterPath, QPen, QUndoStack
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QGraphicsSceneMouseEvent
+
+from flowsim.gui.bridge import FlowBridge
+from flowsim.gui.commands import AddEdge, AddItems, MoveNodes
+from flowsim.gui.items import EdgeItem, NodeItem
+from flowsim.gui.painter import qcolor
+from flowsim.model import Edge, Flow, Node
+from flowsim.model.kinds import NodeKind
+from flowsim.render.look import CARD_H, CARD_W, NodeStats, lanes
+from flowsim.render.theme import LIGHT, Theme
+
+__all__ = ["FlowScene", "KIND_MIME"]
+
+#: Mime type of a node kind dragged from the palette.
+KIND_MIME = "application/x-flowsim-kind"
+
+
+class FlowScene(QGraphicsScene):
+    """One item per node and per edge of the bridge's flow, kept in step with its events."""
+
+    GRID = 20
+    selectionSummary = Signal(object, object)  # (nodes, edges) selected
+    renameRequested = Signal(str)  # a card was double-clicked
+
+    def __init__(self, bridge: FlowBridge, undo_stack: QUndoStack, theme: Theme = LIGHT, parent=None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.undo_stack = undo_stack
+        self.theme = theme
+        self.snap_to_grid = True
+        self.read_only = False
+        self._nodes: dict[int, NodeItem] = {}
+        self._by_id: dict[str, NodeItem] = {}
+        self._edges: dict[int, EdgeItem] = {}
+        self._touching: dict[str, list[EdgeItem]] = {}
+        self._connecting: tuple[NodeItem, QGraphicsPathItem] | None = None
+        bridge.nodeAdded.connect(self._node_added)
+        bridge.nodeRemoved.connect(self._node_removed)
+        bridge.nodeChanged.connect(self._node_changed)
+        bridge.edgeAdded.connect(self._edge_added)
+        bridge.edgeRemoved.connect(self._edge_removed)
+        bridge.edgeChanged.connect(self._edge_changed)
+        bridge.flowReplaced.connect(lambda flow: self.rebuild())
+        self.selectionChanged.connect(self._selection_changed)
+        self.rebuild()
+
+    # -- reading ------------------------------------------------------------------------
+    @property
+    def flow(self) -> Flow:
+        return self.bridge.flow
+
+    def item_for_id(self, node_id: str) -> NodeItem | None:
+        return self._by_id.get(node_id)
+
+    def node_item(self, node: Node) -> NodeItem:
+        return self._nodes[id(node)]
+
+    def edge_item(self, edge: Edge) -> EdgeItem:
+        return self._edges[id(edge)]
+
+    def node_items(self) -> list[NodeItem]:
+        return list(self._nodes.values())
+
+    def edge_items(self) -> list[EdgeItem]:
+        return list(self._edges.values())
+
+    def selected_node_ids(self) -> list[str]:
+        return [item.node.id for item in self.selectedItems() if isinstance(item, NodeItem)]
+
+    def selected_edges(self) -> list[Edge]:
+        return [item.edge for item in self.selectedItems() if isinstance(item, EdgeItem)]
+
+    # -- following the model ----------------------------------------------------------
+    def rebuild(self) -> None:
+        """Drop every item and make them again from the flow."""
+        self._connecting = None
+        self._nodes, self._by_id, self._edges, self._touching = {}, {}, {}, {}
+        self.clear()
+        for node in self.flow.nodes:
+            self._add_node_item(node)
+        for edge in self.flow.edges:
+            self._add_edge_item(edge)
+        self._relane()
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        for item in self._nodes.values():
+            item.refresh()
+        for edge_item in self._edges.values():
+            edge_item.refresh()
+        self.update()
+
+    def _add_node_item(self, node: Node) -> NodeItem:
+        item = NodeItem(node, self)
+        item.setFlag(NodeItem.GraphicsItemFlag.ItemIsMovable, not self.read_only)
+        self._nodes[id(node)] = item
+        self._by_id.setdefault(node.id, item)
+        self.addItem(item)
+        return item
+
+    def _add_edge_item(self, edge: Edge) -> EdgeItem:
+        item = EdgeItem(edge, self)
+        self._edges[id(edge)] = item
+        self.addItem(item)
+        return item
+
+    def _reindex(self) -> None:
+        self._by_id = {}
+        for node in self.flow.nodes:
+            if id(node) in self._nodes:
+                self._by_id.setdefault(node.id, self._nodes[id(node)])
+
+    def _relane(self) -> None:
+        """Give parallel edges their lanes and index which edges touch which node."""
+        self._touching = {}
+        for edge, lane in zip(self.flow.edges, lanes(self.flow)):
+            item = self._edges.get(id(edge))
+            if item is None:
+                continue
+            item.lane = lane
+            item.refresh()
+            self._touching.setdefault(edge.source, []).append(item)
+            if edge.target != edge.source:
+                self._touching.setdefault(edge.target, []).append(item)
+
+    def _node_added(self, node: Node, index: int) -> None:
+        self._add_node_item(node)
+        self._reindex()
+        for item in self._touching.get(node.id, []):
+            item.refresh()
+        self._relane()
+
+    def _node_removed(self, node: Node, index: int) -> None:
+        item = self._nodes.pop(id(node), None)
+        if item is not None:
+            self.removeItem(item)
+        self._reindex()
+        self._relane()
+
+    def _node_changed(self, node: Node, key: str) -> None:
+        item = self._nodes.get(id(node))
+        if item is None:
+            return
+        if key == "id":
+            self._reindex()
+            self._relane()
+        item.refresh()
+        if key in ("position", "id"):
+            for edge_item in self._touching.get(node.id, []):
+                edge_item.refresh()
+
+    def _edge_added(self, edge: Edge, index: int) -> None:
+        self._add_edge_item(edge)
+        self._relane()
+
+    def _edge_removed(self, edge: Edge, index: int) -> None:
+        item = self._edges.pop(id(edge), None)
+        if item is not None:
+            self.removeItem(item)
+        self._relane()
+
+    def _edge_changed(self, edge: Edge, key: str) -> None:
+        if key in ("from", "to"):
+            self._relane()
+        item = self._edges.get(id(edge))
+        if item is not None:
+            item.refresh()
+
+    def node_item_moved(self, item: NodeItem) -> None:
+        """A card moved on screen (during a drag): its edges follow at once."""
+        for edge_item in self._touching.get(item.node.id, []):
+            edge_item.refresh()
+
+    # -- run overlay ------------------------------------------------------------------
+    def set_overlay(self, stats: dict[str, NodeStats] | None, volumes: list[float] | None) -> None:
+        """Show a run's numbers on the cards and edge widths; ``None`` clears them."""
+        for node in self.flow.nodes:
+            item = self._nodes.get(id(node))
+            if item is not None:
+                item.stats = stats.get(node.id) if stats else None
+                item.refresh()
+        for index, edge in enumerate(self.flow.edges):
+            edge_item = self._edges.get(id(edge))
+            if edge_item is not None:
+                edge_item.volume = volumes[index] if volumes else None
+                edge_item.refresh()
+
+    # -- gestures -----------------------------------------------------------------------
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and not self.read_only:
+            for item in self.items(event.scenePos()):
+                if isinstance(item, NodeItem) and item.on_out_port(event.scenePos()):
+                    line = QGraphicsPathItem()
+                    line.setPen(QPen(qcolor(self.theme.selection), 2, Qt.PenStyle.DashLine))
+                    line.setZValue(10)
+                    self.addItem(line)
+                    self._connecting = (item, line)
+                    self._update_rubber_edge(event.scenePos())
+                    event.accept()
+                    return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._connecting is not None:
+            self._update_rubber_edge(event.scenePos())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._connecting is not None:
+            source, line = self._connecting
+            self._connecting = None
+            self.removeItem(line)
+            target = self.node_at(event.scenePos())
+            if target is not None:
+                self.undo_stack.push(AddEdge(self.flow, Edge(source.node.id, target.node.id)))
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        self.commit_moves()
+
+    def node_at(self, point: QPointF) -> NodeItem | None:
+        for item in self.items(point):
+            if isinstance(item, NodeItem) and item.shape().contains(item.mapFromScene(point)):
+                return item
+        return None
+
+    def _update_rubber_edge(self, end: QPointF) -> None:
+        assert self._connecting is not None
+        source, line = self._connecting
+        start = source.mapToScene(source.out_port())
+        reach = max(40.0, abs(end.x() - start.x()) / 2)
+        path = QPainterPath(start)
+        path.cubicTo(start + QPointF(reach, 0), end - QPointF(reach, 0), end)
+        line.setPath(path)
+
+    def commit_moves(self) -> None:
+        """Record cards that were dragged away from their model positions as one move."""
+        moves = {}
+        for item in self._nodes.values():
+            pos = item.pos()
+            new = [_tidy(pos.x()), _tidy(pos.y())]
+            old = list(item.node.position)
+            if new != old:
+                moves[item.node.id] = (old, new)
+        if moves:
+            self.undo_stack.push(MoveNodes(self.flow, moves))
+
+    def add_node_at(self, kind: str, point: QPointF) -> Node:
+        """Add a node of ``kind`` centred on ``point`` (one undo step); return it."""
+        x, y = point.x() - CARD_W / 2, point.y() - CARD_H / 2
+        if self.snap_to_grid:
+            x, y = round(x / self.GRID) * self.GRID, round(y / self.GRID) * self.GRID
+        node = Node(self.flow.unique_id(kind), kind, label=_default_label(kind), position=(_tidy(x), _tidy(y)))
+        self.undo_stack.push(AddItems(self.flow, [node]))
+        return node
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasFormat(KIND_MIME) and not self.read_only:
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:
+        if event.mimeData().hasFormat(KIND_MIME) and not self.read_only:
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:
+        if event.mimeData().hasFormat(KIND_MIME) and not self.read_only:
+            kind = bytes(event.mimeData().data(KIND_MIME)).decode()
+            if kind in {k.value for k in NodeKind}:
+                self.add_node_at(kind, event.scenePos())
+                event.acceptProposedAction()
+                return
+        super().dropEvent(event)
+
+    def _selection_changed(self) -> None:
+        nodes = [i.node for i in self.selectedItems() if isinstance(i, NodeItem)]
+        edges = [i.edge for i in self.selectedItems() if isinstance(i, EdgeItem)]
+        self.selectionSummary.emit(nodes, edges)
+
+
+def _tidy(value: float) -> int | float:
+    """Positions as whole numbers when they are, so files stay clean."""
+    rounded = round(value, 1)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def _default_label(kind: str) -> str:
+    return {
+        "source": "New channel", "capture": "Capture form", "score": "Lead scoring",
+        "segment": "Segmentation", "nurture": "Nurture stream", "handoff": "MQL → SQL handoff",
+        "sales": "Sales", "sink": "Outcome",
+    }.get(kind, kind.title())

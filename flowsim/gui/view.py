@@ -1,0 +1,122 @@
+"""The canvas view: zoom (wheel, Ctrl +/−, fit), pan (middle button or Space+drag), grid."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QPainter, QPen, QWheelEvent
+from PySide6.QtWidgets import QGraphicsView
+
+from flowsim.gui.painter import qcolor
+from flowsim.gui.scene import FlowScene
+
+__all__ = ["FlowView"]
+
+MIN_ZOOM, MAX_ZOOM = 0.1, 4.0
+
+
+class FlowView(QGraphicsView):
+    zoomChanged = Signal(float)
+
+    def __init__(self, scene: FlowScene, parent=None) -> None:
+        super().__init__(scene, parent)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._panning: QPointF | None = None
+        self._space = False
+
+    @property
+    def flow_scene(self) -> FlowScene:
+        return self.scene()  # type: ignore[return-value]
+
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def set_zoom(self, factor: float) -> None:
+        factor = max(MIN_ZOOM, min(MAX_ZOOM, factor))
+        scale = factor / self.zoom()
+        self.scale(scale, scale)
+        self.zoomChanged.emit(self.zoom())
+
+    def zoom_in(self) -> None:
+        self.set_zoom(self.zoom() * 1.25)
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self.zoom() / 1.25)
+
+    def reset_zoom(self) -> None:
+        self.set_zoom(1.0)
+
+    def fit(self) -> None:
+        """Show the whole flow (never zoomed in past 100 %)."""
+        items = self.scene().itemsBoundingRect()
+        if items.isEmpty():
+            return
+        self.fitInView(items.adjusted(-40, -40, 40, 40), Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom() > 1.0:
+            self.set_zoom(1.0)
+            self.centerOn(items.center())
+        self.zoomChanged.emit(self.zoom())
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120
+        if steps:
+            self.set_zoom(self.zoom() * (1.15 ** steps))
+        event.accept()
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.MiddleButton or (self._space and event.button() == Qt.MouseButton.LeftButton):
+            self._panning = event.position()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._panning is not None:
+            delta = event.position() - self._panning
+            self._panning = event.position()
+            self.horizontalScrollBar().setValue(round(self.horizontalScrollBar().value() - delta.x()))
+            self.verticalScrollBar().setValue(round(self.verticalScrollBar().value() - delta.y()))
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._panning is not None:
+            self._panning = None
+            self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = True
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = False
+            self.viewport().unsetCursor()
+        super().keyReleaseEvent(event)
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        theme = self.flow_scene.theme
+        painter.fillRect(rect, qcolor(theme.background))
+        grid = self.flow_scene.GRID * (1 if self.zoom() >= 0.5 else 4)
+        if self.zoom() * grid < 6:
+            return
+        painter.setPen(QPen(qcolor(theme.grid), 2 / max(self.zoom(), 0.01)))
+        left = int(rect.left()) - int(rect.left()) % grid
+        top = int(rect.top()) - int(rect.top()) % grid
+        points = [
+            QPointF(x, y)
+            for x in range(left, int(rect.right()) + grid, grid)
+            for y in range(top, int(rect.bottom()) + grid, grid)
+        ]
+        painter.drawPoints(points)
