@@ -40,6 +40,22 @@ ACTION_SPECS: dict[str, tuple[str, object, str]] = {
 }
 
 
+# Where a platform binds no key to a standard action (Quit has none on some Linux
+# desktops), these keys stand in, so every action has its usual shortcut everywhere.
+_FALLBACK = {
+    Std.New: "Ctrl+N", Std.Open: "Ctrl+O", Std.Save: "Ctrl+S", Std.SaveAs: "Ctrl+Shift+S",
+    Std.Quit: "Ctrl+Q", Std.Undo: "Ctrl+Z", Std.Redo: "Ctrl+Shift+Z", Std.Cut: "Ctrl+X",
+    Std.Copy: "Ctrl+C", Std.Paste: "Ctrl+V", Std.Delete: "Del", Std.SelectAll: "Ctrl+A",
+    Std.ZoomIn: "Ctrl++", Std.ZoomOut: "Ctrl+-",
+}
+
+
+def _keys(shortcut: object) -> list[QKeySequence]:
+    if isinstance(shortcut, Std):
+        return QKeySequence.keyBindings(shortcut) or [QKeySequence(_FALLBACK[shortcut])]
+    return [QKeySequence(shortcut)]
+
+
 class Actions(QObject):
     """The app's actions as attributes (``actions.save``), created with their shortcuts."""
 
@@ -49,7 +65,7 @@ class Actions(QObject):
         for name, (text, shortcut, tip) in ACTION_SPECS.items():
             action = QAction(text, parent)
             if shortcut is not None:
-                action.setShortcut(QKeySequence(shortcut))
+                action.setShortcuts(_keys(shortcut))
             action.setStatusTip(tip)
             action.setObjectName(f"action_{name}")
             self.by_name[name] = action
