@@ -118,6 +118,15 @@ class RuleEdit(QPlainTextEdit):
         self.committed.emit(text or None)
 
 
+def _comment_text(node: Node, key: str) -> str:
+    """The comment the file keeps beside a field, without its '#'."""
+    comment = node.comments.get((key,))
+    if comment is None:
+        return ""
+    lines = list(comment.before) + ([comment.after] if comment.after else [])
+    return " ".join(line.lstrip("#").strip() for line in lines)
+
+
 def _token_end(text: str, start: int) -> int:
     end = start
     while end < len(text) and (text[end].isalnum() or text[end] in "_"):
@@ -188,7 +197,7 @@ class Inspector(QScrollArea):
         self._building = False
         self._show_issues()
 
-    def _row(self, key: str, label: str, editor: QWidget, tip: str = "") -> None:
+    def _row(self, key: str, label: str, editor: QWidget, tip: str = "", source: str = "") -> None:
         self.editors[key] = editor
         editor.setObjectName(f"inspector_{key}")
         if tip:
@@ -203,6 +212,12 @@ class Inspector(QScrollArea):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(editor)
+        if source:  # the file's comment on this value: where the number comes from
+            cite = QLabel(source)
+            cite.setObjectName(f"source_{key}")
+            cite.setWordWrap(True)
+            cite.setStyleSheet("color: palette(mid); font-size: 11px;")
+            layout.addWidget(cite)
         layout.addWidget(note)
         self.form.addRow(label, box)
         if isinstance(editor, RuleEdit):
@@ -239,7 +254,7 @@ class Inspector(QScrollArea):
             else:
                 editor = ValueEdit(value, text_only=spec.type == "text")
             editor.committed.connect(lambda v, k=spec.key: self.push(SetNodeField(self.flow, node.id, k, v)))
-            self._row(spec.key, spec.key.replace("_", " ").capitalize(), editor, spec.help)
+            self._row(spec.key, spec.key.replace("_", " ").capitalize(), editor, spec.help, _comment_text(node, spec.key))
 
     def _color_editor(self, node: Node) -> QWidget:
         box = QWidget()

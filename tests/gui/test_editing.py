@@ -223,3 +223,10 @@ def test_zoom_keeps_within_bounds(window, key):
     for _ in range(40):
         (window.view.zoom_in if key == Qt.Key.Key_Plus else window.view.zoom_out)()
     assert 0.1 <= window.view.zoom() <= 4.0
+
+
+def test_the_inspector_shows_where_a_preset_number_comes_from(window):
+    window.open_path(template_path("lead-flow"))
+    window.scene.item_for_id("landing_page").setSelected(True)
+    cite = window.inspector.findChild(type(window.zoom_label), "source_conversion")
+    assert cite is not None and "Unbounce 2024" in cite.text()
