@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from flowsim.gui.painter import paint_shapes, qcolor, qpath
 from flowsim.model import Edge, Node
-from flowsim.render.look import CARD_H, CARD_W, NodeStats, edge_geometry_at, edge_shapes, node_shapes
+from flowsim.render.look import CARD_H, CARD_W, NodeStats, edge_geometry_at, edge_shapes, node_color, node_shapes
 from flowsim.render.shapes import Path
 
 if TYPE_CHECKING:
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 __all__ = ["NodeItem", "EdgeItem", "PORT_RADIUS"]
 
 PORT_RADIUS = 6.0
+#: Below this zoom, cards and edges are drawn plain (no text, arrows or anti-aliasing).
+LOD_SIMPLE = 0.35
 
 
 class NodeItem(QGraphicsItem):
@@ -45,14 +47,17 @@ class NodeItem(QGraphicsItem):
         """Rebuild the card from the node (after any change to it)."""
         self.prepareGeometryChange()
         self.shapes = node_shapes(self.node, self._scene.theme, self.stats)
+        self.color = node_color(self.node)
         x, y = (float(v) for v in self.node.position) if _valid_position(self.node.position) else (0.0, 0.0)
         self.setToolTip(f"{self.node.title} ({self.node.kind})")
         if self.pos() != QPointF(x, y):
             self.setPos(x, y)
         self.update()
 
+    _BOUNDS = QRectF(-PORT_RADIUS - 4, -6, CARD_W + 2 * PORT_RADIUS + 8, CARD_H + 36)
+
     def boundingRect(self) -> QRectF:
-        return QRectF(-PORT_RADIUS - 4, -6, CARD_W + 2 * PORT_RADIUS + 8, CARD_H + 36)
+        return self._BOUNDS
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -69,10 +74,16 @@ class NodeItem(QGraphicsItem):
         return local.x() ** 2 + local.y() ** 2 <= (PORT_RADIUS + 4) ** 2
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        theme = self._scene.theme
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < LOD_SIMPLE:
+            # Far out, text is unreadable: a card in its colour says as much, much faster.
+            painter.setPen(QPen(qcolor(theme.selection if self.isSelected() else self.color), 3 if self.isSelected() else 1.5))
+            painter.setBrush(qcolor(self.color, 0.25))
+            painter.drawRect(QRectF(0, 0, CARD_W, CARD_H))
+            return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         paint_shapes(painter, self.shapes)
-        theme = self._scene.theme
         if self.isSelected():
             painter.setPen(QPen(qcolor(theme.selection), 2.5))
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -127,7 +138,7 @@ class EdgeItem(QGraphicsItem):
         target = self._scene.item_for_id(self.edge.target)
         self.prepareGeometryChange()
         if source is None or target is None:
-            self.shapes, self._hit, self._bounds = [], QPainterPath(), QRectF()
+            self.shapes, self._hit, self._bounds, self._curve = [], QPainterPath(), QRectF(), QPainterPath()
             return
         geometry = edge_geometry_at(
             (source.pos().x(), source.pos().y()), (target.pos().x(), target.pos().y()),
@@ -136,6 +147,7 @@ class EdgeItem(QGraphicsItem):
         self.geometry = geometry
         self.shapes = edge_shapes(geometry, self.edge, self._scene.theme, volume=self.volume, highlight=self.isSelected())
         curve = qpath(self.shapes[0]) if isinstance(self.shapes[0], Path) else QPainterPath()
+        self._curve = curve
         stroker = QPainterPathStroker()
         stroker.setWidth(12)
         self._hit = stroker.createStroke(curve)
@@ -154,6 +166,15 @@ class EdgeItem(QGraphicsItem):
         return self._hit
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        if not self.shapes:
+            return
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < LOD_SIMPLE:
+            theme = self._scene.theme
+            pen = QPen(qcolor(theme.selection if self.isSelected() else theme.edge), 0)  # cosmetic: 1 px
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(self._curve)
+            return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         paint_shapes(painter, self.shapes)
 

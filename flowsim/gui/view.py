@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QPainter, QPen, QWheelEvent
+from PySide6.QtGui import QBrush, QPainter, QPen, QPixmap, QWheelEvent
 from PySide6.QtWidgets import QGraphicsView
 
 from flowsim.gui.painter import qcolor
@@ -108,15 +108,21 @@ class FlowView(QGraphicsView):
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         theme = self.flow_scene.theme
         painter.fillRect(rect, qcolor(theme.background))
-        grid = self.flow_scene.GRID * (1 if self.zoom() >= 0.5 else 4)
-        if self.zoom() * grid < 6:
+        if self.zoom() < 0.5:  # far out the grid is noise, and costly
             return
-        painter.setPen(QPen(qcolor(theme.grid), 2 / max(self.zoom(), 0.01)))
-        left = int(rect.left()) - int(rect.left()) % grid
-        top = int(rect.top()) - int(rect.top()) % grid
-        points = [
-            QPointF(x, y)
-            for x in range(left, int(rect.right()) + grid, grid)
-            for y in range(top, int(rect.bottom()) + grid, grid)
-        ]
-        painter.drawPoints(points)
+        painter.fillRect(rect, self._grid_brush(theme.grid))
+
+    def _grid_brush(self, color: str) -> QBrush:
+        """A tile of one grid dot, repeated by the brush (in scene units, so it zooms)."""
+        if getattr(self, "_grid", (None, None))[0] != color:
+            grid = self.flow_scene.GRID
+            tile = QPixmap(grid * 4, grid * 4)
+            tile.fill(Qt.GlobalColor.transparent)
+            tiler = QPainter(tile)
+            tiler.setPen(QPen(qcolor(color), 2.5))
+            for x in range(0, grid * 4, grid):
+                for y in range(0, grid * 4, grid):
+                    tiler.drawPoint(QPointF(x + 1, y + 1))
+            tiler.end()
+            self._grid = (color, QBrush(tile))
+        return self._grid[1]
