@@ -4,4 +4,6 @@ import sys
 
 from flowsim.cli import main
 
-sys.exit(main())
+# The guard matters: simulation workers start by importing the main module again.
+if __name__ == "__main__":
+    sys.exit(main())

@@ -46,8 +46,10 @@ class Document(QObject):
         self.load_error: FlowError | None = None
         self.text: str | None = None
         self.issues: list[Issue] = []
-        self.undo_stack.cleanChanged.connect(lambda clean: self.changed.emit())
-        self.undo_stack.indexChanged.connect(lambda index: self._recheck())
+        # Bound methods, not lambdas: Qt drops them when this object goes, so a stack
+        # that signals while the window is torn down never reaches a deleted object.
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
+        self.undo_stack.indexChanged.connect(self._index_changed)
         self._autosave = QTimer(self)
         self._autosave.setInterval(AUTOSAVE_MS)
         self._autosave.timeout.connect(self.write_recovery)
@@ -121,6 +123,12 @@ class Document(QObject):
         """Reload the file from disk, dropping every change."""
         if self.path is not None:
             self.open(self.path)
+
+    def _clean_changed(self, clean: bool) -> None:
+        self.changed.emit()
+
+    def _index_changed(self, index: int) -> None:
+        self._recheck()
 
     # -- checking -------------------------------------------------------------------------
     def _recheck(self) -> None:

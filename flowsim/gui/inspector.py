@@ -147,9 +147,9 @@ class Inspector(QScrollArea):
         self._building = False
         document.bridge.nodeChanged.connect(self._model_changed)
         document.bridge.edgeChanged.connect(self._model_changed)
-        document.bridge.flowChanged.connect(lambda key: self._model_changed(None, key))
-        document.bridge.flowReplaced.connect(lambda flow: self.show_selection([], []))
-        document.issuesChanged.connect(lambda issues: self._show_issues())
+        document.bridge.flowChanged.connect(self._flow_changed)
+        document.bridge.flowReplaced.connect(self._flow_replaced)
+        document.issuesChanged.connect(self._issues_changed)
         self.show_selection([], [])
 
     @property
@@ -163,6 +163,15 @@ class Inspector(QScrollArea):
     def show_selection(self, nodes: list[Node], edges: list[Edge]) -> None:
         self.nodes, self.edges = list(nodes), list(edges)
         self._rebuild()
+
+    def _flow_changed(self, key: str) -> None:
+        self._model_changed(None, key)
+
+    def _flow_replaced(self, flow) -> None:
+        self.show_selection([], [])
+
+    def _issues_changed(self, issues) -> None:
+        self._show_issues()
 
     def _model_changed(self, subject, key: str) -> None:
         if self._building:

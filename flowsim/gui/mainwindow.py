@@ -22,6 +22,8 @@ from flowsim.gui.inspector import Inspector
 from flowsim.gui.items import NodeItem
 from flowsim.gui.palette import Palette
 from flowsim.gui.problems import ProblemsPanel
+from flowsim.gui.results import ResultsPanel
+from flowsim.gui.running import SimulationRunner
 from flowsim.gui.scene import FlowScene
 from flowsim.gui.view import FlowView
 from flowsim.io import load_flow
@@ -65,6 +67,12 @@ class MainWindow(QMainWindow):
         self.palette_dock = self._dock("Palette", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.inspector_dock = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self.problems_dock = self._dock("Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.runner = SimulationRunner(self)
+        self.last_results = None
+        self.results = ResultsPanel(lambda: self.runner.export("csv"), lambda: self.runner.export("json"))
+        self.results_dock = self._dock("Results", self.results, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.problems_dock, self.results_dock)
+        self.problems_dock.raise_()
         self.zoom_label = QLabel("100 %")
         self.count_label = QLabel()
         self.statusBar().addPermanentWidget(self.count_label)
@@ -104,7 +112,7 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         view.addActions([a.snap, a.align_grid, a.auto_layout])
         view.addSeparator()
-        for dock in (self.palette_dock, self.inspector_dock, self.problems_dock):
+        for dock in (self.palette_dock, self.inspector_dock, self.problems_dock, self.results_dock):
             view.addAction(dock.toggleViewAction())
         simulate = bar.addMenu("&Simulate")
         simulate.addActions([a.run, a.cancel_run])
@@ -167,14 +175,17 @@ class MainWindow(QMainWindow):
         a.align_grid.triggered.connect(self.align_to_grid)
         a.auto_layout.triggered.connect(self.auto_layout)
         a.about.triggered.connect(self.about)
-        for name in ("run", "cancel_run", "export"):
-            self.actions.by_name[name].setEnabled(False)
+        a.run.triggered.connect(self.runner.ask_and_run)
+        a.cancel_run.triggered.connect(self.runner.cancel)
+        a.cancel_run.setEnabled(False)
+        a.export.setEnabled(False)
         self.view.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f} %"))
         self.scene.selectionSummary.connect(self.inspector.show_selection)
         self.scene.renameRequested.connect(self.rename_in_place)
         doc.changed.connect(self._document_changed)
-        doc.issuesChanged.connect(lambda issues: self._update_counts())
-        doc.undo_stack.indexChanged.connect(lambda i: self._update_counts())
+        doc.issuesChanged.connect(self._issues_changed)
+        doc.undo_stack.indexChanged.connect(self._edited)
+        doc.bridge.flowReplaced.connect(self._forget_results)
 
     # -- state shown ---------------------------------------------------------------------
     def _document_changed(self) -> None:
@@ -185,7 +196,7 @@ class MainWindow(QMainWindow):
         self.scene.read_only = doc.read_only
         for item in self.scene.node_items():
             item.setFlag(NodeItem.GraphicsItemFlag.ItemIsMovable, not doc.read_only)
-        for name in ("save", "cut", "paste", "duplicate", "delete", "rename", "auto_layout", "align_grid"):
+        for name in ("save", "cut", "paste", "duplicate", "delete", "rename", "auto_layout", "align_grid", "run"):
             self.actions.by_name[name].setEnabled(not doc.read_only)
         self.actions.revert.setEnabled(doc.path is not None)
         self.palette.setEnabled(not doc.read_only)
@@ -194,6 +205,23 @@ class MainWindow(QMainWindow):
         else:
             self.center.setCurrentWidget(self.view)
         self._update_counts()
+
+    def _issues_changed(self, issues) -> None:
+        self._update_counts()
+
+    def _edited(self, index: int) -> None:
+        self._update_counts()
+        self._results_outdated()
+
+    def _results_outdated(self) -> None:
+        """The overlay shows a run of the flow as it was: after an edit it would mislead."""
+        if self.last_results is not None:
+            self.scene.set_overlay(None, None)
+            self.results.mark_outdated()
+
+    def _forget_results(self, flow=None) -> None:
+        self.last_results = None
+        self.results.clear()
 
     def _update_counts(self) -> None:
         flow = self.document.flow
@@ -443,6 +471,10 @@ class MainWindow(QMainWindow):
                 self.open_path(url.toLocalFile())
                 event.acceptProposedAction()
                 return
+
+    def report_error(self, title: str, text: str) -> None:
+        """Tell the user what went wrong: the status bar always, a dialog unless in tests."""
+        self._error(title, text)
 
     def _error(self, title: str, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

@@ -22,9 +22,12 @@ class ProblemsPanel(QListWidget):
         self.on_pick = on_pick
         self.setObjectName("problems")
         self.setWordWrap(True)
-        document.issuesChanged.connect(lambda issues: self.refresh())
+        document.issuesChanged.connect(self._issues_changed)
         document.changed.connect(self.refresh)
         self.itemActivated.connect(self._activated)
+        self.refresh()
+
+    def _issues_changed(self, issues) -> None:
         self.refresh()
 
     def refresh(self) -> None:

@@ -46,7 +46,7 @@ class FlowScene(QGraphicsScene):
         bridge.edgeAdded.connect(self._edge_added)
         bridge.edgeRemoved.connect(self._edge_removed)
         bridge.edgeChanged.connect(self._edge_changed)
-        bridge.flowReplaced.connect(lambda flow: self.rebuild())
+        bridge.flowReplaced.connect(self._flow_replaced)
         self.selectionChanged.connect(self._selection_changed)
         self.rebuild()
 
@@ -87,6 +87,9 @@ class FlowScene(QGraphicsScene):
         for edge in self.flow.edges:
             self._add_edge_item(edge)
         self._relane()
+
+    def _flow_replaced(self, flow: Flow) -> None:
+        self.rebuild()
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme

@@ -124,11 +124,20 @@ def node_shapes(node: Node, theme: Theme, stats: NodeStats | None = None) -> lis
     return shapes
 
 
+def _short_days(days: float) -> str:
+    """A wait as people say it: 12 min, 3.5 h, 27 d."""
+    if days < 1 / 24:
+        return f"{days * 1440:.0f} min"
+    if days < 1:
+        return f"{days * 24:.1f} h"
+    return f"{days:.1f} d" if days < 10 else f"{days:.0f} d"
+
+
 def _badge(stats: NodeStats, theme: Theme) -> list[Shape]:
     leaked = stats.leaked / stats.entered if stats.entered else 0.0
     text = f"{stats.entered:,.0f} in · {leaked:.0%} leak"
     if stats.bottleneck:
-        text += f" · wait {_duration(stats.wait_days)}"
+        text += f" · wait {_short_days(stats.wait_days)}"
     width = text_width(text, 10.5) + 14
     x = CARD_W / 2 - width / 2
     color = theme.alert if stats.bottleneck or leaked >= 0.5 else theme.muted

@@ -1,0 +1,145 @@
+"""Running a simulation from the window: the settings dialog, the worker, the results."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QProgressBar, QSpinBox,
+)
+
+from flowsim.errors import FlowError
+from flowsim.gui.results import overlay_of
+from flowsim.gui.workers import Task
+from flowsim.io.atomic import write_atomic
+from flowsim.model import Flow
+
+__all__ = ["RunDialog", "SimulationRunner", "TRACE_EVENTS"]
+
+#: Events kept from the first replication, for the chart of leads over time.
+TRACE_EVENTS = 200_000
+
+
+class RunDialog(QDialog):
+    """Days, replications and seed for one run, from the flow's own settings."""
+
+    def __init__(self, flow: Flow, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Run simulation")
+        self.days = QDoubleSpinBox(decimals=0, minimum=1, maximum=3650, value=float(flow.setting("days")))
+        self.replications = QSpinBox(minimum=1, maximum=1000, value=int(flow.setting("replications")))
+        self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=int(flow.setting("seed")))
+        form = QFormLayout(self)
+        form.addRow("Days", self.days)
+        form.addRow("Replications", self.replications)
+        form.addRow("Seed", self.seed)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Run")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict[str, Any]:
+        return {"days": self.days.value(), "replications": self.replications.value(), "seed": self.seed.value()}
+
+
+def _simulate(flow: Flow, settings: dict[str, Any], *, progress, cancel) -> Any:
+    from flowsim.sim import SimConfig, TraceOptions, simulate
+
+    config = SimConfig(jobs=os.cpu_count() or 1, **settings)
+    return simulate(flow, config, progress=progress, cancel=cancel, trace=TraceOptions(max_events=TRACE_EVENTS))
+
+
+class SimulationRunner(QObject):
+    """Owns the running simulation of a window: start, progress, cancel, show results."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.task: Task | None = None
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(180)
+        self.progress.setRange(0, 1000)
+        self.progress.hide()
+        window.statusBar().addWidget(self.progress)
+
+    @property
+    def busy(self) -> bool:
+        return self.task is not None
+
+    def ask_and_run(self) -> None:
+        dialog = RunDialog(self.window.document.flow, self.window)
+        if dialog.exec():
+            self.run(**dialog.values())
+
+    def run(self, **settings: Any) -> Task | None:
+        """Start a run of a snapshot of the flow (edits during the run don't change it)."""
+        if self.busy or self.window.document.read_only:
+            return None
+        flow = self.window.document.flow.copy()
+        task = Task(_simulate, flow, settings, parent=self)
+        task.progressed.connect(lambda f: self.progress.setValue(round(f * 1000)))
+        task.succeeded.connect(lambda results: self._done(results, flow))
+        task.failed.connect(self._failed)
+        task.cancelled.connect(lambda: self._finish("Simulation cancelled"))
+        self.task = task
+        self.progress.setValue(0)
+        self.progress.show()
+        self._enable(running=True)
+        self.window.statusBar().showMessage("Simulating…")
+        task.start()
+        return task
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    def _enable(self, running: bool) -> None:
+        actions = self.window.actions
+        actions.run.setEnabled(not running and not self.window.document.read_only)
+        actions.cancel_run.setEnabled(running)
+
+    def _finish(self, message: str) -> None:
+        if self.task is not None:
+            self.task.wait()
+            self.task.deleteLater()
+        self.task = None
+        self.progress.hide()
+        self._enable(running=False)
+        self.window.statusBar().showMessage(message, 6000)
+
+    def _done(self, results: Any, flow: Flow) -> None:
+        self._finish("Simulation finished")
+        window = self.window
+        window.last_results = results
+        window.results.show_results(results, flow)
+        stats, volumes = overlay_of(results, window.document.flow)
+        window.scene.set_overlay(stats, volumes)
+        window.results_dock.show()
+        window.results_dock.raise_()
+
+    def _failed(self, message: str) -> None:
+        self._finish("Simulation failed")
+        self.window.report_error("Simulation failed", message)
+
+    def export(self, kind: str) -> None:
+        """Save the last results as CSV or JSON."""
+        results = getattr(self.window, "last_results", None)
+        if results is None:
+            return
+        suggested = str(Path.home() / f"results.{kind}")
+        path, _ = QFileDialog.getSaveFileName(self.window, f"Export results as {kind.upper()}", suggested)
+        if path:
+            self.write(results, Path(path), kind)
+
+    def write(self, results: Any, path: Path, kind: str) -> None:
+        text = results.to_csv() if kind == "csv" else results.to_json()
+        try:
+            write_atomic(path, text.encode("utf-8"))
+        except OSError as err:
+            self.window.report_error("Could not export", str(FlowError(f"cannot write: {err.strerror or err}", file=str(path))))
+            return
+        self.window.statusBar().showMessage(f"Saved {path}", 5000)
