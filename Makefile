@@ -25,7 +25,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	touch $@ $(RUN_STAMP)
 
 run: $(RUN_STAMP)
-	$(BIN)/flowsim gui templates/lead-flow.flow.yaml
+	$(BIN)/flowsim gui --template lead-flow
 
 # tests/test_layers.py runs the import-linter contracts too.
 test: $(TEST_STAMP)

@@ -1,16 +1,22 @@
 """All checks of a flow that the app and ``flowsim validate`` run: structure and rules.
 
-:func:`flowsim.model.validate` checks the structure; this adds what the higher layers
-know: whether each rule parses, and names only fields a lead can have.
+:func:`flowsim.model.validate` checks the structure and the type of each value; this adds
+what the rules layer knows: whether each rule compiles and names only fields a lead can
+have, and whether scoring, segments, assignment and attribute mixes are well formed. A
+flow with no errors here can be simulated.
 """
 
 from __future__ import annotations
 
-from typing import Collection, Mapping
+from typing import Any, Callable, Collection, Mapping
 
 from flowsim.errors import RuleError
-from flowsim.model import Flow, Issue, validate
+from flowsim.model import Flow, Issue, Node, validate
 from flowsim.rules import LEAD_FIELDS, compile_rule
+from flowsim.rules.assignment import Assigner
+from flowsim.rules.attributes import SOURCE_KEYS, AttributeGenerator
+from flowsim.rules.scoring import SCORING_KEYS, ScoringModel
+from flowsim.rules.segmentation import SEGMENT_KEYS, Segmenter
 
 __all__ = ["check_flow", "flow_fields", "rule_problem"]
 
@@ -37,6 +43,17 @@ def rule_problem(text: str, fields: Collection[str] | None = None) -> tuple[str,
     return None
 
 
+# kind → (the node keys a parser reads, the parser given params, fields, line_of)
+_Parser = Callable[[Mapping[str, Any], frozenset, Callable], Any]
+_PARSERS: dict[str, list[tuple[tuple[str, ...], _Parser]]] = {
+    "score": [(SCORING_KEYS, lambda p, f, lo: ScoringModel.from_config(p, fields=f, line_of=lo))],
+    "segment": [(SEGMENT_KEYS, lambda p, f, lo: Segmenter.from_config(p, fields=f, line_of=lo))],
+    "source": [(SOURCE_KEYS, lambda p, f, lo: AttributeGenerator.from_config(p, line_of=lo))],
+    "handoff": [(("assignment",), lambda p, f, lo: Assigner.from_config(p["assignment"], fields=f, line_of=lo))],
+    "sales": [(("assignment",), lambda p, f, lo: Assigner.from_config(p["assignment"], fields=f, line_of=lo))],
+}
+
+
 def check_flow(flow: Flow) -> list[Issue]:
     """Every issue of ``flow``, errors and warnings, sorted by line."""
     fields = flow_fields(flow)
@@ -44,4 +61,32 @@ def check_flow(flow: Flow) -> list[Issue]:
     def checker(text: str) -> None:
         compile_rule(text, fields=fields)
 
-    return validate(flow, rule_checker=checker)
+    issues = validate(flow, rule_checker=checker)
+    flagged = {(i.node, (i.field or "").split(".")[0]) for i in issues if i.node is not None}
+    for node in flow.nodes:
+        for keys, parse in _PARSERS.get(str(node.kind), ()):
+            present = [k for k in keys if k in node.params]
+            # A value the structural check already refused would only be reported twice.
+            if not present or any((node.id, k) in flagged for k in present):
+                continue
+            issue = _parse_issue(node, parse, fields)
+            if issue is not None:
+                issues.append(issue)
+    order = {id(issue): n for n, issue in enumerate(issues)}
+    return sorted(issues, key=lambda i: (i.line is None, i.line or 0, order[id(i)]))
+
+
+def _parse_issue(node: Node, parse: _Parser, fields: frozenset) -> Issue | None:
+    try:
+        parse(node.params, fields, lambda path: node.line_of(*path))
+    except RuleError as err:
+        line = err.line if err.line is not None else node.line_of()
+        subject = f"node {node.id!r}"
+        return Issue(err.message, line, node=node.id, field=_field_of(err.message), column=err.column, subject=subject)
+    return None
+
+
+def _field_of(message: str) -> str | None:
+    head = message.split(":", 1)[0]
+    key = head.split("[", 1)[0].split(".", 1)[0].strip()
+    return key if key.isidentifier() else None

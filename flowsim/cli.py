@@ -77,6 +77,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_gui(args: argparse.Namespace) -> int:
     if args.file is not None and not Path(args.file).exists():
         raise FlowError(f"{args.file}: no such file")
+    if args.template is not None:
+        from flowsim.resources import template_path
+
+        template_path(args.template)  # an unknown name is an error before any window
     if sys.platform.startswith("linux") and not (
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
     ):
@@ -86,7 +90,7 @@ def _cmd_gui(args: argparse.Namespace) -> int:
         )
     from flowsim.gui.app import run
 
-    return run(args.file)
+    return run(args.file, template=args.template)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("gui", help="open the app (on FILE, the last file, or the default template)")
     p.add_argument("file", metavar="FILE", nargs="?")
+    p.add_argument("--template", metavar="NAME", help="start an untitled flow from a bundled template")
     p.set_defaults(run=_cmd_gui)
 
     p = sub.add_parser("templates", help="list the bundled templates")

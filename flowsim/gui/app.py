@@ -13,8 +13,9 @@ from flowsim.resources import DEFAULT_TEMPLATE
 __all__ = ["run"]
 
 
-def run(path: str | None = None, argv: list[str] | None = None) -> int:
-    """Open the main window on ``path``, the last file, or the default template."""
+def run(path: str | None = None, argv: list[str] | None = None, *, template: str | None = None) -> int:
+    """Open the main window on ``path``, an untitled copy of ``template``, the last file,
+    or (on a first start) the default template."""
     from flowsim.gui.mainwindow import MainWindow
 
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
@@ -23,6 +24,8 @@ def run(path: str | None = None, argv: list[str] | None = None) -> int:
     window = MainWindow()
     if path is not None:
         window.open_path(path)
+    elif template is not None:
+        window.open_template(template)
     else:
         recent = window.settings.value("recent", []) or []
         if recent and Path(recent[0]).is_file():

@@ -127,12 +127,13 @@ class RenameNode(QUndoCommand):
     def __init__(self, flow: Flow, old_id: str, new_id: str) -> None:
         super().__init__(f"Rename {old_id} to {new_id}")
         self.flow, self.old_id, self.new_id = flow, old_id, new_id
+        self.changed: list = []
 
     def redo(self) -> None:
-        self.flow.rename_node(self.old_id, self.new_id)
+        self.changed = self.flow.rename_node(self.old_id, self.new_id)
 
     def undo(self) -> None:
-        self.flow.rename_node(self.new_id, self.old_id)
+        self.flow.rename_node(self.new_id, self.old_id, edges=self.changed)
 
 
 class SetKind(QUndoCommand):

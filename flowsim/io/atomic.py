@@ -21,7 +21,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     temporary file is renamed over ``path``. An existing file keeps its permissions. If
     anything fails, or is interrupted, ``path`` is untouched and the temporary file is gone.
     """
-    target = Path(path)
+    # Through a symlink, replace the file it points at, not the link itself.
+    target = Path(os.path.realpath(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -56,18 +56,23 @@ def attach_comments(text: str, doc: YamlDocument) -> dict[tuple, Comment]:
     for line, path in doc.starts:
         first_path_on.setdefault(line - 1, path)
     start_lines = sorted(first_path_on)
-    comments: dict[tuple, Comment] = {}
+    before: dict[tuple, list[str]] = {}
+    after: dict[tuple, list[str]] = {}
     for number, column in found:
         body = text_lines[number][column:].rstrip()
-        entry: Comment
         if not text_lines[number][:column].strip():  # a comment line of its own
             k = bisect.bisect_right(start_lines, number)
             target = first_path_on[start_lines[k]] if k < len(start_lines) else END
-            entry = comments.setdefault(target, Comment())
-            entry.before = entry.before + (body,)
-            continue
-        k = bisect.bisect_right(start_lines, number) - 1
-        target = first_path_on[start_lines[k]] if k >= 0 else END
-        entry = comments.setdefault(target, Comment())
-        entry.after = body if entry.after is None else f"{entry.after} {body.lstrip('#').strip()}"
+            before.setdefault(target, []).append(body)
+        else:
+            k = bisect.bisect_right(start_lines, number) - 1
+            target = first_path_on[start_lines[k]] if k >= 0 else END
+            after.setdefault(target, []).append(body)
+    comments: dict[tuple, Comment] = {}
+    for target in {**before, **after}:
+        trailing = after.get(target)
+        joined = None
+        if trailing:  # two end-of-line comments for one key (a wrapped flow mapping): one
+            joined = " ".join([trailing[0]] + [t.lstrip("#").strip() for t in trailing[1:]])
+        comments[target] = Comment(tuple(before.get(target, ())), joined)
     return comments

@@ -21,7 +21,10 @@ TOP_KEYS = ("flowsim", "name", "description", "simulation", "nodes", "edges")
 
 
 def flow_from_data(
-    data: Any, lines: Mapping[tuple, int], comments: Mapping[tuple, Comment]
+    data: Any,
+    lines: Mapping[tuple, int],
+    comments: Mapping[tuple, Comment],
+    columns: Mapping[tuple, int] | None = None,
 ) -> Flow:
     """Build a flow from version-current plain data; raise FormatError on a wrong shape.
 
@@ -40,19 +43,16 @@ def flow_from_data(
     extra = {k: v for k, v in data.items() if k not in TOP_KEYS}
     flow = Flow(data.get("name", ""), description=data.get("description", ""), simulation=simulation, nodes=nodes, edges=edges, extra=extra)
     owners = {"nodes": nodes, "edges": edges}
-    for path, line in lines.items():
-        _annotations_for(flow, owners, path).lines[path[2:] if _owned(path, owners) else path] = line
-    for path, comment in comments.items():
-        _annotations_for(flow, owners, path).comments[path[2:] if _owned(path, owners) else path] = comment
+    for mapping, attribute in ((lines, "lines"), (comments, "comments"), (columns or {}, "columns")):
+        for path, value in mapping.items():
+            owned = _owned(path, owners)
+            holder = owners[path[0]][path[1]] if owned else flow
+            getattr(holder, attribute)[path[2:] if owned else path] = value
     return flow
 
 
 def _owned(path: tuple, owners: Mapping[str, list]) -> bool:
     return len(path) >= 2 and path[0] in owners and isinstance(path[1], int) and path[1] < len(owners[path[0]])
-
-
-def _annotations_for(flow: Flow, owners: Mapping[str, list], path: tuple) -> Any:
-    return owners[path[0]][path[1]] if _owned(path, owners) else flow
 
 
 def _list_of_mappings(data: dict, key: str, lines: Mapping[tuple, int]) -> list[dict]:
@@ -73,7 +73,7 @@ def _node(item: dict) -> Node:
     return Node(
         id=item.get("id"),  # type: ignore[arg-type]  # validate() names a missing id
         kind=item.get("kind"),  # type: ignore[arg-type]
-        label=item.get("label", ""),
+        label="" if item.get("label") is None else item["label"],
         position=tuple(position) if isinstance(position, list) else position,
         color=item.get("color"),
         params=params,
@@ -115,22 +115,20 @@ def data_from_flow(flow: Flow, version: int) -> tuple[dict[str, Any], dict[tuple
         edges.append(entry)
         comments.update((("edges", index) + path, c) for path, c in edge.comments.items())
     data: dict[str, Any] = {"flowsim": version, "name": flow.name}
-    if flow.description:
+    # Empty values are left out, unless a comment is attached to them (a TODO, say).
+    if flow.description or ("description",) in flow.comments:
         data["description"] = flow.description
-    if flow.simulation:
+    if flow.simulation or ("simulation",) in flow.comments:
         data["simulation"] = _ordered(flow.simulation, tuple(SIMULATION_DEFAULTS))
     data["nodes"] = nodes
     data["edges"] = edges
     data.update(flow.extra)
-    comments.pop(END, None)
-    if END in flow.comments:
-        comments[END] = flow.comments[END]
     return data, comments
 
 
 def _node_data(node: Node) -> dict[str, Any]:
     entry: dict[str, Any] = {"id": node.id, "kind": node.kind}
-    if node.label:
+    if node.label or ("label",) in node.comments:
         entry["label"] = node.label
     position = node.position
     entry["position"] = list(position) if isinstance(position, tuple) else position

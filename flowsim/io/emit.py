@@ -10,6 +10,7 @@ plain text where YAML reads it back as the same text, double quotes otherwise.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from typing import Any, Callable, Mapping
 
@@ -36,7 +37,7 @@ QUOTED_KEYS = frozenset({"when", "exit_when"})
 _resolver = _Resolver()
 
 
-def scalar(value: Any, *, quote: bool = False) -> str:
+def scalar(value: Any, *, quote: bool = False, key_context: bool = False) -> str:
     """One scalar as YAML text that reads back as the same value and type.
 
     ``quote`` asks for double quotes on text even where plain text would do.
@@ -47,8 +48,10 @@ def scalar(value: Any, *, quote: bool = False) -> str:
         return "true"
     if value is False:
         return "false"
-    if isinstance(value, int):
-        return str(value)
+    if isinstance(value, numbers.Integral):  # numpy's integers too
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        value = float(value)
     if isinstance(value, float):
         if math.isnan(value):
             return ".nan"
@@ -59,7 +62,11 @@ def scalar(value: Any, *, quote: bool = False) -> str:
             mantissa, exponent = text.split("e")
             text = f"{mantissa}.0e{exponent}"
         return text
-    text = str(value)
+    if not isinstance(value, str):
+        raise TypeError(f"cannot write {type(value).__name__} {value!r} to a flow file")
+    text = value
+    if len(text) > 1000 and key_context:
+        raise TypeError("keys longer than 1,000 characters cannot be written to a flow file")
     if (
         not quote
         and _PLAIN.fullmatch(text)
@@ -86,7 +93,7 @@ def _double_quoted(text: str) -> str:
 def inline(value: Any, key: Any = None) -> str:
     """``value`` in flow style on one line (``{a: 1, b: [2, 3]}``)."""
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{scalar(k)}: {inline(v, k)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{scalar(k, key_context=True)}: {inline(v, k)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(inline(v) for v in value) + "]"
     return scalar(value, quote=key in QUOTED_KEYS)
@@ -137,7 +144,7 @@ class _Writer:
         for key, item in value.items():
             prefix = dash if first else " " * len(dash)
             paths = (lead + (path + (key,),)) if first else (path + (key,),)
-            self.entry(f"{prefix}{scalar(key)}:", item, path + (key,), indent, paths)
+            self.entry(f"{prefix}{scalar(key, key_context=True)}:", item, path + (key,), indent, paths)
             first = False
 
     def entry(self, head: str, value: Any, path: tuple, indent: int, paths: tuple[tuple, ...]) -> None:

@@ -22,14 +22,14 @@ True
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from flowsim.errors import FlowError, FlowFileError
 from flowsim.io.atomic import write_atomic
 from flowsim.io.comments import END, attach_comments
 from flowsim.io.convert import data_from_flow, flow_from_data
 from flowsim.io.emit import emit
-from flowsim.io.migrate import CURRENT, migrate
+from flowsim.io import migrate as _migrations
+from flowsim.io.migrate import migrate
 from flowsim.io.yamlread import read_yaml
 from flowsim.model.flow import Flow
 
@@ -96,7 +96,7 @@ def loads_flow(text: str, *, file: str | None = None) -> Flow:
         if isinstance(data, dict):
             data, _ = migrate(data, line=doc.lines.get(("flowsim",)))
         comments = attach_comments(text, doc) if "#" in text else {}
-        return flow_from_data(data, doc.lines, comments)
+        return flow_from_data(data, doc.lines, comments, doc.columns)
     except FlowError as err:
         raise err.with_file(file) if file is not None else err
 
@@ -108,7 +108,7 @@ def load_flow(path: str | os.PathLike[str]) -> Flow:
 
 def dumps_flow(flow: Flow) -> str:
     """The file text of ``flow``: stable key order, comments kept, one trailing newline."""
-    data, comments = data_from_flow(flow, CURRENT)
+    data, comments = data_from_flow(flow, _migrations.CURRENT)
     return emit(
         data,
         comments,
@@ -139,8 +139,3 @@ def save_flow(flow: Flow, path: str | os.PathLike[str]) -> None:
         write_atomic(path, data)
     except OSError as err:
         raise FlowFileError(f"cannot save: {err.strerror or err}", file=os.fspath(path)) from None
-
-
-def is_flow_path(path: str | os.PathLike[str]) -> bool:
-    """True for names flowsim offers to open: ``*.flow.yaml``, ``*.yaml``, ``*.yml``."""
-    return Path(path).suffix.lower() in (".yaml", ".yml")

@@ -26,8 +26,8 @@ __all__ = ["YamlDocument", "read_yaml", "MAX_DEPTH", "MAX_VALUES", "MAX_ALIAS_VA
 
 #: Deepest nesting of mappings and lists; a flow needs about six levels.
 MAX_DEPTH = 48
-#: Most values a document may hold (an 8 MB flow holds far fewer).
-MAX_VALUES = 2_000_000
+#: Most values a document may hold: a 5,000-node flow holds about 100,000.
+MAX_VALUES = 300_000
 #: Most values that aliases may add: enough to share an attribute mix between channels,
 #: too few for a "billion laughs" file to cost more than a few milliseconds.
 MAX_ALIAS_VALUES = 20_000
@@ -52,6 +52,8 @@ class YamlDocument:
 
     data: Any
     lines: dict[Path, int] = field(default_factory=dict)
+    #: Where each text value starts (0-based column, after an opening quote).
+    columns: dict[Path, int] = field(default_factory=dict)
     starts: list[tuple[int, Path]] = field(default_factory=list)
     scalar_spans: list[tuple[int, int, int, int]] = field(default_factory=list)
 
@@ -68,15 +70,14 @@ _Resolver.add_implicit_resolver(
 
 
 class _Frame:
-    __slots__ = ("value", "path", "key", "anchor", "size", "line")
+    __slots__ = ("value", "path", "key", "anchor", "size")
 
-    def __init__(self, value: Any, path: Path, anchor: str | None, line: int) -> None:
+    def __init__(self, value: Any, path: Path, anchor: str | None) -> None:
         self.value = value
         self.path = path
         self.key: Any = _NO_KEY
         self.anchor = anchor
         self.size = 1
-        self.line = line
 
 
 _NO_KEY = object()
@@ -92,7 +93,6 @@ class _Builder:
         self.total = 0
         self.aliased = 0
         self.documents = 0
-        self.done = False
 
     # -- values --------------------------------------------------------------------------
     def scalar(self, event: events.ScalarEvent) -> Any:
@@ -116,8 +116,9 @@ class _Builder:
                 return self.constructor.construct_yaml_int(node)
             if tag == _STD + "float":
                 return self.constructor.construct_yaml_float(node)
-        except (ValueError, yaml.YAMLError) as err:
-            raise _error(f"{event.value[:40]!r} is not a usable number ({err})", event) from None
+        except Exception as err:  # noqa: BLE001 - PyYAML's constructors raise all sorts
+            kind = tag[len(_STD):] if tag.startswith(_STD) else tag
+            raise _error(f"{event.value[:40]!r} is not a valid {kind} ({type(err).__name__})", event) from None
         return event.value
 
     def check_tag(self, tag: str | None, event: events.Event) -> None:
@@ -135,17 +136,21 @@ class _Builder:
                 event,
             )
 
-    def place(self, value: Any, event: events.Event, size: int) -> None:
-        """Put a finished value into its parent, or make it the document."""
-        line = event.start_mark.line + 1
+    def place(self, value: Any, event: events.Event, *, recorded: bool = False) -> None:
+        """Put a finished value into its parent, or make it the document.
+
+        ``recorded``: a list item whose line was recorded when it started (a container).
+        """
         if not self.stack:
             self.doc.data = value
             return
         top = self.stack[-1]
+        line = event.start_mark.line + 1
         if isinstance(top.value, list):
             path = top.path + (len(top.value),)
             top.value.append(value)
-            self.record(path, line)
+            if not recorded:
+                self.record(path, line)
         elif top.key is _NO_KEY:
             if isinstance(value, (dict, list)):
                 raise _error("mapping keys must be plain text or numbers", event)
@@ -157,6 +162,9 @@ class _Builder:
             self.record(top.path + (value,), line)
         else:
             top.value[top.key] = value
+            if isinstance(value, str) and isinstance(event, events.ScalarEvent):
+                quoted = 1 if event.style in ("'", '"') else 0
+                self.doc.columns[top.path + (top.key,)] = event.start_mark.column + quoted
             top.key = _NO_KEY
 
     def record(self, path: Path, line: int) -> None:
@@ -177,7 +185,7 @@ class _Builder:
             self.count(1, event)
             value = self.scalar(event)
             self.remember(event.anchor, value, 1)
-            self.place(value, event, 1)
+            self.place(value, event)
         elif isinstance(event, (events.MappingStartEvent, events.SequenceStartEvent)):
             if len(self.stack) >= MAX_DEPTH:
                 raise _error(f"nesting deeper than {MAX_DEPTH} levels", event)
@@ -189,13 +197,13 @@ class _Builder:
             container: Any = {} if isinstance(event, events.MappingStartEvent) else []
             if self.stack and isinstance(self.stack[-1].value, list):
                 self.record(path, event.start_mark.line + 1)
-            self.stack.append(_Frame(container, path, event.anchor, event.start_mark.line + 1))
+            self.stack.append(_Frame(container, path, event.anchor))
         elif isinstance(event, (events.MappingEndEvent, events.SequenceEndEvent)):
             frame = self.stack.pop()
             self.remember(frame.anchor, frame.value, frame.size)
             if self.stack:
                 self.stack[-1].size += frame.size
-            self.place_container(frame, event)
+            self.place(frame.value, event, recorded=True)
         elif isinstance(event, events.AliasEvent):
             if event.anchor not in self.anchors:
                 raise _error(f"unknown alias *{event.anchor}", event)
@@ -208,22 +216,11 @@ class _Builder:
                     event,
                 )
             self.count(size, event)
-            self.place(copy.deepcopy(value), event, size)
+            self.place(copy.deepcopy(value), event)
         elif isinstance(event, events.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
                 raise _error("a flow file holds one YAML document; remove the second '---'", event)
-
-    def place_container(self, frame: _Frame, event: events.Event) -> None:
-        if not self.stack:
-            self.doc.data = frame.value
-            return
-        top = self.stack[-1]
-        if isinstance(top.value, list):
-            top.value.append(frame.value)  # its start line was recorded at its start
-        else:
-            top.value[top.key] = frame.value
-            top.key = _NO_KEY
 
     def remember(self, anchor: str | None, value: Any, size: int) -> None:
         if anchor is not None:

@@ -103,6 +103,8 @@ def parse_distribution(raw: object, *, durations: bool = True) -> Distribution:
     if not isinstance(raw, Mapping):
         return Distribution.fixed(value(raw, None))
     kind = raw.get("dist")
+    if kind is not None and not isinstance(kind, str):
+        raise ValueProblem(f"'dist' must be a name such as exponential, got {kind!r}", "dist")
     if kind is None:
         raise ValueProblem(
             "a distribution needs 'dist' (one of " + ", ".join(DIST_PARAMS) + ")", "dist"

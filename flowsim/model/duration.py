@@ -37,13 +37,21 @@ UNIT_DAYS = {
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*(s|min|m|h|d|w)\s*$")
 
 
+#: Numbers in a flow are counts, rates, money and days: far below this.
+MAX_MAGNITUDE = 1e15
+
+
 def is_number(value: object) -> bool:
-    """True for int and float (finite), False for bool, which YAML users mean otherwise."""
-    return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-    )
+    """True for an int or float that is finite and below :data:`MAX_MAGNITUDE` in size.
+
+    False for bool, which YAML users mean otherwise, and for integers too large to be a
+    real count (and too large for float arithmetic).
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    if isinstance(value, int):
+        return -MAX_MAGNITUDE < value < MAX_MAGNITUDE
+    return math.isfinite(value) and abs(value) < MAX_MAGNITUDE
 
 
 def parse_duration(value: object) -> float:

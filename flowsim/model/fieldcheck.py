@@ -185,6 +185,24 @@ def check_decay(value: Any) -> Problem:
     return ("decay needs {half_life: 30d}, {percent: 25, every: 30d} or {window: 30d}", None)
 
 
+def check_speed_to_lead(value: Any) -> Problem:
+    """A curve of wait → acceptance multiplier: ``{5m: 1.0, 1h: 0.5, 24h: 0.1}``."""
+    if not isinstance(value, Mapping) or not value:
+        return ("must map waits to multipliers, such as {5m: 1.0, 1h: 0.5, 24h: 0.1}", None)
+    seen = set()
+    for wait, multiplier in value.items():
+        problem = _duration(wait)
+        if problem:
+            return (f"{wait!r} is not a wait: {problem[0]}", wait)
+        if not is_number(multiplier) or multiplier < 0:
+            return (f"the multiplier for {wait} must be a number ≥ 0, got {multiplier!r}", wait)
+        days = parse_duration(wait)
+        if days in seen:
+            return (f"{wait} repeats a wait given already", wait)
+        seen.add(days)
+    return None
+
+
 _TYPES: dict[str, Callable[[Any], Problem]] = {
     "probability": _probability,
     "count": _count,
@@ -205,6 +223,7 @@ _BY_KEY: dict[str, Callable[[Any], Problem]] = {
     "attributes": check_attributes,
     "behaviours": check_behaviours,
     "decay": check_decay,
+    "speed_to_lead": check_speed_to_lead,
 }
 
 

@@ -48,6 +48,9 @@ class _Annotated:
     # part of a node's or an edge's value, so neither takes part in equality.
     lines: dict[Path, int] = field(default_factory=dict, repr=False, compare=False, kw_only=True)
     comments: dict[Path, Comment] = field(default_factory=dict, repr=False, compare=False, kw_only=True)
+    #: Where the text of a value starts on its line (0-based, inside any quote), for
+    #: pointing at a column within a rule.
+    columns: dict[Path, int] = field(default_factory=dict, repr=False, compare=False, kw_only=True)
 
     def line_of(self, *path: Any) -> int | None:
         """The file line of ``path`` or of the nearest enclosing key that has one."""
@@ -60,7 +63,7 @@ class _Annotated:
             path = path[:-1]
 
 
-@dataclass(eq=True)
+@dataclass(eq=False)
 class Node(_Annotated):
     """One step of the flow. ``params`` holds every field beyond the head keys."""
 
@@ -93,10 +96,14 @@ class Node(_Annotated):
             self.id == other.id
             and self.kind == other.kind
             and self.label == other.label
-            and tuple(self.position) == tuple(other.position)
+            and _as_tuple(self.position) == _as_tuple(other.position)
             and self.color == other.color
             and self.params == other.params
         )
+
+
+def _as_tuple(value: Any) -> Any:
+    return tuple(value) if isinstance(value, (list, tuple)) else value
 
 
 @dataclass(eq=False)
@@ -181,6 +188,7 @@ class Flow:
         #: File lines and comments of the flow's own keys: ("name",), ("simulation", "days").
         self.lines: dict[Path, int] = {}
         self.comments: dict[Path, Comment] = {}
+        self.columns: dict[Path, int] = {}
         self.node_added = Signal()
         self.node_removed = Signal()
         self.node_changed = Signal()
@@ -193,7 +201,8 @@ class Flow:
         # With duplicate ids (a broken file) the first node wins, as the validator says.
         self._by_id = {}
         for node in self.nodes:
-            self._by_id.setdefault(node.id, node)
+            if isinstance(node.id, str):  # a broken file may hold anything; validate() says so
+                self._by_id.setdefault(node.id, node)
 
     # -- reading -------------------------------------------------------------------------
     def node(self, node_id: str) -> Node:
@@ -335,23 +344,32 @@ class Flow:
         self.node_changed.emit(node, "kind")
         return old
 
-    def rename_node(self, old_id: str, new_id: str) -> None:
-        """Give a node a new id and point its edges at it."""
+    def rename_node(
+        self, old_id: str, new_id: str, *, edges: list[tuple[Edge, str]] | None = None
+    ) -> list[tuple[Edge, str]]:
+        """Give a node a new id and point its edges at it; return the (edge, end) changed.
+
+        ``edges``, when given, re-points exactly those ends and no others: passing what a
+        rename returned undoes it exactly, even where another edge already named the new
+        id (a dangling edge stays dangling).
+        """
         if old_id == new_id:
-            return
+            return []
         if self.has_node(new_id):
             raise ValueError(f"a node with id {new_id!r} already exists")
         node = self.node(old_id)
         node.id = new_id
         self._reindex()
         self.node_changed.emit(node, "id")
-        for edge in self.edges:
-            if edge.source == old_id:
+        if edges is None:
+            edges = [(e, end) for e in self.edges for end, v in (("from", e.source), ("to", e.target)) if v == old_id]
+        for edge, end in edges:
+            if end == "from":
                 edge.source = new_id
-                self.edge_changed.emit(edge, "from")
-            if edge.target == old_id:
+            else:
                 edge.target = new_id
-                self.edge_changed.emit(edge, "to")
+            self.edge_changed.emit(edge, end)
+        return list(edges)
 
     def add_edge(self, edge: Edge, index: int | None = None) -> int:
         """Insert ``edge`` at ``index`` (default: the end); return the index used."""

@@ -19,7 +19,7 @@ import networkx as nx
 from flowsim.model.colors import is_color
 from flowsim.model.duration import is_number
 from flowsim.model.fieldcheck import check_type, check_value
-from flowsim.model.flow import ID_PATTERN, SIMULATION_DEFAULTS, Edge, Flow, Node
+from flowsim.model.flow import EDGE_KEYS, ID_PATTERN, SIMULATION_DEFAULTS, Edge, Flow, Node
 from flowsim.model.kinds import KIND_FIELDS, NodeKind, fields_of
 
 __all__ = ["Issue", "validate", "errors_in", "RuleChecker"]
@@ -31,6 +31,8 @@ WARNING = "warning"
 RuleChecker = Callable[[str], Any]
 
 _ID = re.compile(rf"^{ID_PATTERN}$")
+#: The keys a flow file has at its top, in order.
+TOP_KEYS = ("flowsim", "name", "description", "simulation", "nodes", "edges")
 _KINDS = [k.value for k in NodeKind]
 
 
@@ -67,12 +69,23 @@ class Issue:
         return f"{head}: {self}" if head else str(self)
 
 
+def _shown(value: Any, quote: bool = False) -> str:
+    """An id as a message shows it: plain if it is a tidy id, else as Python writes it,
+    so an id with a line break cannot break the one-line output."""
+    if isinstance(value, str) and _ID.match(value):
+        return f"'{value}'" if quote else value
+    return repr(value)
+
+
 def errors_in(issues: Iterable[Issue]) -> list[Issue]:
     return [issue for issue in issues if issue.is_error]
 
 
-def _suggest(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
+def _suggest(word: Any, options: Iterable[Any]) -> str:
+    if not isinstance(word, str):
+        return ""
+    names = [o for o in options if isinstance(o, str)]
+    close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
@@ -84,13 +97,14 @@ class _Report:
 
     def node(self, node: Node, message: str, *path: Any, severity: str = ERROR, column: int | None = None) -> None:
         field = ".".join(str(p) for p in path) or None
-        subject = f"node {node.id!r}" + (f", {field}" if field else "")
-        self.issues.append(Issue(message, node.line_of(*path), node=node.id, field=field,
+        subject = f"node {_shown(node.id, quote=True)}" + (f", {field}" if field else "")
+        node_id = node.id if isinstance(node.id, str) else None  # only text ids name a node
+        self.issues.append(Issue(message, node.line_of(*path), node=node_id, field=field,
                                  severity=severity, column=column, subject=subject))
 
     def edge(self, edge: Edge, index: int, message: str, *path: Any, severity: str = ERROR, column: int | None = None) -> None:
         field = ".".join(str(p) for p in path) or None
-        subject = f"edge {edge.source} → {edge.target}" + (f", {field}" if field else "")
+        subject = f"edge {_shown(edge.source)} → {_shown(edge.target)}" + (f", {field}" if field else "")
         self.issues.append(Issue(message, edge.line_of(*path), edge=index, field=field,
                                  severity=severity, column=column, subject=subject))
 
@@ -101,6 +115,8 @@ class _Report:
         while probe and line is None:
             line = flow.lines.get(probe)
             probe = probe[:-1]
+        if line is None and flow.lines:
+            line = 1  # a key the file lacks: the top of the file is where it belongs
         self.issues.append(Issue(message, line, field=field, severity=severity, subject=field or ""))
 
 
@@ -120,6 +136,8 @@ def _check_settings(flow: Flow, report: _Report) -> None:
         report.flow(flow, f"the flow needs a name, got {flow.name!r}", "name")
     if not isinstance(flow.description, str):
         report.flow(flow, f"must be text, got {flow.description!r}", "description")
+    for key in flow.extra:
+        report.flow(flow, f"unknown key{_suggest(key, TOP_KEYS)}", key)
     sim = flow.simulation
     for key in sim:
         if key not in SIMULATION_DEFAULTS:
@@ -145,14 +163,14 @@ def _check_nodes(flow: Flow, report: _Report, rule_checker: RuleChecker | None) 
             report.node(node, "needs an id such as 'paid_search'")
         elif not isinstance(node.id, str) or not _ID.match(node.id):
             report.node(node, "ids use lowercase letters, digits and _ only, such as 'paid_search'", "id")
-        if node.id in first_line:
+        if isinstance(node.id, str) and node.id in first_line:
             where = f" (first on line {first_line[node.id]})" if first_line[node.id] else ""
             report.node(node, f"duplicate id{where}", "id")
-        else:
+        elif isinstance(node.id, str):
             first_line[node.id] = node.line_of("id")
         if node.kind is None:
             report.node(node, f"needs a kind: one of {', '.join(_KINDS)}")
-        elif node.kind not in _KINDS:
+        elif not isinstance(node.kind, str) or node.kind not in _KINDS:
             report.node(node, f"unknown kind {node.kind!r}{_suggest(node.kind, _KINDS)}; use one of {', '.join(_KINDS)}", "kind")
         if not isinstance(node.label, str):
             report.node(node, f"must be text, got {node.label!r}", "label")
@@ -161,7 +179,7 @@ def _check_nodes(flow: Flow, report: _Report, rule_checker: RuleChecker | None) 
             report.node(node, f"must be two numbers [x, y], got {pos!r}", "position")
         if node.color is not None and not is_color(node.color):
             report.node(node, f"{node.color!r} is not a colour; use #rrggbb or a name such as 'teal'", "color")
-        if node.kind in _KINDS:
+        if isinstance(node.kind, str) and node.kind in _KINDS:
             _check_params(node, report, rule_checker)
     return set(first_line)
 
@@ -185,7 +203,8 @@ def _check_params(node: Node, report: _Report, rule_checker: RuleChecker | None)
             continue
         if rule_checker is not None:
             for path, text in _rules_in(key, value):
-                _check_rule(text, rule_checker, lambda msg, col, p=path: report.node(node, msg, *p, column=col))
+                _check_rule(text, rule_checker, lambda msg, col, p=path: report.node(
+                    node, msg, *p, column=_file_column(node, p, col)))
     if "patience" in node.params and "capacity" not in node.params:
         report.node(node, "patience has no effect without capacity: leads never queue here", "patience", severity=WARNING)
     if "capacity" in node.params and "service" not in node.params:
@@ -194,12 +213,10 @@ def _check_params(node: Node, report: _Report, rule_checker: RuleChecker | None)
 
 def _rules_in(key: str, value: Any) -> Iterable[tuple[tuple, str]]:
     """The rule texts inside a parameter, with their paths."""
+    # The rules inside scoring and segment lists are checked with those structures, by
+    # flowsim.check, which knows their shape.
     if key == "exit_when" and isinstance(value, str):
         yield (key,), value
-    elif key in ("fit", "engagement", "segments") and isinstance(value, list):
-        for index, item in enumerate(value):
-            if isinstance(item, dict) and isinstance(item.get("when"), str):
-                yield (key, index, "when"), item["when"]
 
 
 def _check_rule(text: str, rule_checker: RuleChecker, report: Callable[[str, int | None], None]) -> None:
@@ -210,32 +227,39 @@ def _check_rule(text: str, rule_checker: RuleChecker, report: Callable[[str, int
 
 
 def _check_edges(flow: Flow, report: _Report, known: set[str], rule_checker: RuleChecker | None) -> None:
-    kinds = {node.id: node.kind for node in flow.nodes}
+    kinds = {node.id: node.kind for node in flow.nodes if isinstance(node.id, str)}
     totals: dict[str, list[tuple[int, Edge]]] = {}
     defaults: dict[str, list[tuple[int, Edge]]] = {}
     for index, edge in enumerate(flow.edges):
+        ok_ends = True
         for key, end in (("from", edge.source), ("to", edge.target)):
             if end is None:
                 report.edge(edge, index, f"needs '{key}': the id of a node")
-            elif end not in known:
+                ok_ends = False
+            elif not isinstance(end, str) or end not in known:
                 report.edge(edge, index, f"no node has id {end!r}{_suggest(end, known)}", key)
-        if kinds.get(edge.source) == NodeKind.SINK.value:
-            report.edge(edge, index, f"{edge.source!r} is a sink: leads end there and cannot leave", "from")
+                ok_ends = False
+        for key in edge.extra:
+            report.edge(edge, index, f"unknown key{_suggest(key, EDGE_KEYS)}", key)
+        source = edge.source if ok_ends else None
+        if source is not None and kinds.get(source) == NodeKind.SINK.value:
+            report.edge(edge, index, f"{source!r} is a sink: leads end there and cannot leave", "from")
         if edge.when is not None and edge.probability is not None:
             report.edge(edge, index, "an edge takes either 'when' or 'probability', not both", "probability")
         if edge.when is not None:
             if not isinstance(edge.when, str) or not edge.when.strip():
                 report.edge(edge, index, f"must be a rule such as \"score >= 60\", got {edge.when!r}", "when")
             elif rule_checker is not None:
-                _check_rule(edge.when, rule_checker, lambda msg, col, e=edge, i=index: report.edge(e, i, msg, "when", column=col))
+                _check_rule(edge.when, rule_checker, lambda msg, col, e=edge, i=index: report.edge(
+                    e, i, msg, "when", column=_file_column(e, "when", col)))
         if edge.probability is not None:
-            p = edge.probability
-            if not is_number(p) or not 0 <= p <= 1:
-                report.edge(edge, index, f"must be a probability between 0 and 1, got {p!r}", "probability")
-            elif edge.when is None:
-                totals.setdefault(edge.source, []).append((index, edge))
-        if edge.is_default:
-            defaults.setdefault(edge.source, []).append((index, edge))
+            problem = check_type("probability", edge.probability)
+            if problem:
+                report.edge(edge, index, problem[0], "probability")
+            elif edge.when is None and source is not None:
+                totals.setdefault(source, []).append((index, edge))
+        if edge.is_default and source is not None:
+            defaults.setdefault(source, []).append((index, edge))
         if edge.label is not None and not isinstance(edge.label, str):
             report.edge(edge, index, f"must be text, got {edge.label!r}", "label")
     for source, edges in totals.items():
@@ -249,33 +273,63 @@ def _check_edges(flow: Flow, report: _Report, known: set[str], rule_checker: Rul
             report.edge(edge, index, f"{source!r} already has a default way out (an edge with neither 'when' nor 'probability')")
 
 
+def _file_column(owner: Node | Edge, key: str | tuple, column: int | None) -> int | None:
+    """A rule's column as an editor counts it in the file: where the rule's text starts
+    on its line, plus the column within the rule."""
+    start = owner.columns.get(key if isinstance(key, tuple) else (key,))
+    if column is None or start is None:
+        return column
+    return start + column
+
+
+def _reach(graph: nx.DiGraph, starts: Iterable[str], *, backwards: bool = False) -> set[str]:
+    """Every node reachable from any of ``starts`` (or reaching them, ``backwards``)."""
+    step = graph.predecessors if backwards else graph.successors
+    seen = set(starts)
+    frontier = list(seen)
+    while frontier:
+        following = []
+        for n in frontier:
+            for m in step(n):
+                if m not in seen:
+                    seen.add(m)
+                    following.append(m)
+        frontier = following
+    return seen
+
+
 def _check_graph(flow: Flow, report: _Report, known: set[str]) -> None:
-    graph = nx.DiGraph()
-    graph.add_nodes_from(node.id for node in flow.nodes)
-    graph.add_edges_from((e.source, e.target) for e in flow.edges if e.source in known and e.target in known)
     nodes: dict[str, Node] = {}
     for node in flow.nodes:
-        nodes.setdefault(node.id, node)  # the first of duplicates wins, as in Flow.node()
+        if isinstance(node.id, str):
+            nodes.setdefault(node.id, node)  # the first of duplicates wins, as in Flow.node()
+    graph = nx.DiGraph()
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from((e.source, e.target) for e in flow.edges if e.source in nodes and e.target in nodes)
     sources = [n for n, node in nodes.items() if node.kind == NodeKind.SOURCE.value]
     sinks = [n for n, node in nodes.items() if node.kind == NodeKind.SINK.value]
     if flow.nodes and not sources:
         report.flow(flow, "the flow has no source node, so no lead ever arrives", "nodes")
-    reached: set[str] = set()
-    for source in sources:
-        reached |= nx.descendants(graph, source) | {source}
-    to_sink: set[str] = set()
-    for sink in sinks:
-        to_sink |= nx.ancestors(graph, sink) | {sink}
-    leaving = {edge.source for edge in flow.edges}  # an edge to a missing node is its own error
-    # An edge that names a missing node cuts the graph: what it would reach is only
-    # "unreachable" because of that one mistake, which is reported already.
-    dangling = any(e.source not in known or e.target not in known for e in flow.edges)
-    for node in flow.nodes:
-        if node is not nodes.get(node.id) or node.kind not in _KINDS:
+    reached = _reach(graph, sources)
+    to_sink = _reach(graph, sinks, backwards=True)
+    leaving = {edge.source for edge in flow.edges if isinstance(edge.source, str)}
+    # An edge that names a missing node is reported already; the node it was surely meant
+    # for (the close match), and what follows it, would only be "unreachable" because of
+    # that one typo, so they are not reported again.
+    meant = set()
+    for edge in flow.edges:
+        for end in (edge.source, edge.target):
+            if isinstance(end, str) and end not in nodes:
+                meant.update(difflib.get_close_matches(end, list(nodes), n=1, cutoff=0.6))
+            elif end is not None and not isinstance(end, str):
+                meant.update(nodes)  # an id that is not even text: do not guess
+    shadowed = _reach(graph, meant)
+    for node in nodes.values():
+        if node.kind not in _KINDS:
             continue
         if node.kind != NodeKind.SINK.value and node.id not in leaving:
             report.node(node, "has no way out: add an edge from it, or make it a sink")
-        if sources and not dangling and node.id not in reached:
+        if sources and node.id not in reached and node.id not in shadowed:
             report.node(node, "no source reaches this node, so no lead ever enters it")
     for component in nx.strongly_connected_components(graph):
         looped = len(component) > 1 or any(graph.has_edge(n, n) for n in component)

@@ -44,6 +44,12 @@ CASES = {
     "python tag": (broken("name: Test flow", "name: !!python/object/apply:os.system ['echo pwned']"), "name:"),
     "alias bomb": (BILLION_LAUGHS, "e: &e"),
     "1,000-deep nesting": ("flowsim: 1\nname: " + "[" * 1000 + "]" * 1000 + "\n", "name:"),
+    "node without an id": (_extra_node("  - kind: sink\n", ""), "- kind: sink"),
+    "id that is a list": (_extra_node("  - id: [x]\n    kind: sink\n", ""), "id: [x]"),
+    "an integer id in an edge": (broken("{from: sdrs, to: lost}", "{from: sdrs, to: 6}"), "to: 6"),
+    "a 400-digit number": (broken("capacity: 2", "capacity: " + "9" * 400), "capacity:"),
+    "!!bool that is not one": (broken("name: Test flow", "name: !!bool maybe"), "name:"),
+    "!!int of nothing": (broken("capacity: 2", 'capacity: !!int ""'), "capacity:"),
     "binary file": (b"flowsim: 1\n\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "\x00"),  # names the NUL byte's line
 }
 

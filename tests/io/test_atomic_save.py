@@ -73,6 +73,16 @@ def test_a_flow_that_cannot_be_written_out_leaves_the_file_alone(saved, monkeypa
     assert leftovers(saved.parent) == []
 
 
+def test_saving_through_a_symlink_writes_the_file_it_points_at(saved, tmp_path):
+    link = tmp_path / "link.flow.yaml"
+    link.symlink_to(saved)
+    flow = load_flow(link)
+    flow.set_node("ads", "label", "Via link")
+    save_flow(flow, link)
+    assert link.is_symlink()
+    assert load_flow(saved).node("ads").label == "Via link"
+
+
 def test_saving_keeps_the_file_permissions(saved):
     os.chmod(saved, 0o640)
     save_flow(load_flow(saved), saved)

@@ -21,6 +21,14 @@ def test_a_file_of_an_older_version_is_migrated_and_saved_as_current(monkeypatch
     assert data == {"flowsim": 2, "name": "Old"}
 
 
+def test_loading_migrates_and_saving_writes_the_current_version(monkeypatch):
+    monkeypatch.setattr(migrate_module, "CURRENT", 2)
+    monkeypatch.setitem(migrate_module.MIGRATIONS, 2, lambda data: {**data, "name": data["name"].upper()})
+    flow = loads_flow("flowsim: 1\nname: old\n")
+    assert flow.name == "OLD"
+    assert dumps_flow(flow).startswith("flowsim: 2\nname: OLD\n")
+
+
 def test_a_newer_version_is_refused_with_advice():
     with pytest.raises(FormatError, match="please upgrade flowsim"):
         loads_flow("flowsim: 2\nname: Future\n")

@@ -99,6 +99,36 @@ def test_random_valid_flows_round_trip(flow):
     assert dumps_flow(again) == text
     for before, after in zip(flow.nodes, again.nodes):
         assert after.comments == before.comments
+    for before, after in zip(flow.edges, again.edges):
+        assert after.comments == before.comments
+    assert again.comments == flow.comments
+
+
+def test_empty_values_that_carry_a_comment_keep_it():
+    text = (
+        'flowsim: 1\nname: x\ndescription: ""  # TODO\nsimulation: {}  # the defaults\n\nnodes:\n'
+        '  - id: a\n    kind: sink\n    label: ""  # fill in\n    position: [0, 0]\n\nedges: []\n'
+    )
+    assert dumps_flow(loads_flow(text)) == text
+
+
+def test_a_null_label_is_an_empty_one():
+    flow = loads_flow("flowsim: 1\nname: x\nnodes:\n  - {id: a, kind: sink, label: null}\n")
+    assert flow.node("a").label == ""
+    assert loads_flow(dumps_flow(flow)) == flow
+
+
+def test_the_writer_refuses_what_it_cannot_write_faithfully():
+    import numpy as np
+
+    flow = loads_flow(VALID)
+    flow.node("ads").params["cost_per_lead"] = np.int64(30)
+    flow.node("form").params["conversion"] = np.float64(0.25)
+    again = loads_flow(dumps_flow(flow))
+    assert again.node("ads").params["cost_per_lead"] == 30 and again.node("form").params["conversion"] == 0.25
+    flow.node("ads").params["x_odd"] = (1, 2)
+    with pytest.raises(TypeError):
+        dumps_flow(flow)
 
 
 @pytest.mark.parametrize("value", [0.1, 1e-7, 1e22, -0.0, 3, -12, 2**70, True, None, "", "x: y", "#", "'", "yes", "1.5", "ünï", "a\u2028b"])
