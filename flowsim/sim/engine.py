@@ -1,0 +1,551 @@
+"""One replication: a SimPy environment running a :class:`~flowsim.sim.plan.Plan`.
+
+Each arrival is a generator that walks the graph, resumed by SimPy events (see
+:class:`~flowsim.sim.driver.Drive`). At every node a lead goes
+through the same steps, each skipped when the node does not configure it:
+
+1. **enter** (counted);
+2. **queue** for a server when the node has ``capacity`` (or ``assignment`` reps) and a
+   ``service`` time: a FIFO ``simpy.Resource``; with ``patience`` a lead that waits
+   longer goes cold and leaks; then the rep works it for a ``service`` draw;
+3. **delay**: a ``delay`` draw;
+4. **the kind's work**: capture converts or abandons (leak); score scores; segment sets
+   ``segment``; nurture runs the drip; handoff accepts or not; sales marks an SQL; sink
+   ends the lead with its outcome;
+5. **leak** with probability ``leak``;
+6. **leave** by the router: ``when`` edges in file order, else a ``probability`` edge,
+   else the default edge, else the lead leaks here.
+
+Nothing is simulated that cannot change a number: a request for a free server is not
+waited for, a node with no delay costs no event, a nurture drip is settled in one step
+(nothing else can touch the lead while it is in the stream), and visits that abandon a
+capture form straight after a plain source are settled in bulk with numpy (their count,
+time in the form and trace events are exactly what one-by-one simulation would give).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+import simpy
+
+from flowsim.errors import RuleError, SimulationError
+from flowsim.rules import Assigner
+from flowsim.sim.arrivals import arrival_batches
+from flowsim.sim.config import MAX_HOPS, Cancelled
+from flowsim.sim.driver import Drive, collector_paused
+from flowsim.sim.leads import Lead, add_touch_points, refresh, score_at_node
+from flowsim.sim.plan import NodePlan, Plan, node_error, speed_multiplier
+from flowsim.sim.streams import Purpose, dist_draws, generator, uniform_draws
+from flowsim.sim.trace import Trace, TraceRecorder
+
+__all__ = ["Replication"]
+
+SOURCE, CAPTURE, SCORE, SEGMENT, NURTURE, HANDOFF, SALES, SINK = range(8)
+_KINDS = {"source": SOURCE, "capture": CAPTURE, "score": SCORE, "segment": SEGMENT,
+          "nurture": NURTURE, "handoff": HANDOFF, "sales": SALES, "sink": SINK}
+#: Pieces a run is cut into, to report progress and notice a cancel.
+STEPS = 50
+
+
+class NodeRun:
+    """A node's state in one replication: its queue, random streams and counters."""
+
+    def __init__(self, plan: NodePlan, seed: int, rep: int) -> None:
+        self.p = plan
+        self.id = plan.id
+        self.kind = _KINDS[plan.kind]
+        rng = lambda purpose: generator(seed, rep, plan.id, purpose)  # noqa: E731
+        self.choice = uniform_draws(rng(Purpose.CHOICE))
+        self.delay = dist_draws(plan.delay, rng(Purpose.DELAY)) if plan.delay is not None else None
+        self.queues = plan.queues
+        self.service = dist_draws(plan.service, rng(Purpose.SERVICE)) if self.queues else None
+        self.patience = (dist_draws(plan.patience, rng(Purpose.PATIENCE))
+                         if self.queues and plan.patience is not None else None)
+        self.leak = plan.leak
+        self.router = plan.router
+        self.route_random = plan.router is not None and plan.router.needs_random
+        self.targets: tuple[NodeRun, ...] = ()
+        self.direct: NodeRun | None = None
+        self.resource: simpy.Resource | None = None
+        self.assigner: Assigner | None = None
+        self.assign_rng: Any = None
+        self.reps: dict[str, simpy.Resource] = {}
+        self.servers = 0
+        self.exit_fn = plan.exit_rule.fn if plan.exit_rule is not None else None
+        self.won = plan.outcome == "won"
+        # counters: measured leads (born after the warm-up) only
+        self.entered = self.exited = self.leaked = self.cold = self.unassigned = 0
+        self.wait_sum = self.tin_sum = 0.0
+        self.wait_n = self.tin_n = 0
+        self.bulk_in_progress = 0
+        # time integrals over [warm-up, end]: all leads
+        self.area = self.q_area = self.busy = 0.0
+        self.present = self.q_present = self.b_present = 0
+        self.present_sum = self.q_sum = self.b_sum = 0.0
+        # sources: the channel
+        self.count = 0
+        self.arrivals = self.leads = self.mqls = self.sqls = self.customers = 0
+        self.cost = 0.0
+        self.attrs: Callable[[], dict[str, Any]] | None = None
+        self.base: dict[str, Any] = {}
+        self.source_pos = 0  # position among the sources, for lead ids
+
+
+class Replication:
+    """Replication ``index`` of ``plan`` over ``days`` (statistics from ``warmup`` on)."""
+
+    def __init__(self, plan: Plan, *, days: float, warmup: float, seed: int, index: int,
+                 trace: TraceRecorder | None = None) -> None:
+        self.plan = plan
+        self.end = float(days)
+        self.warmup = float(warmup)
+        self.seed = seed
+        self.index = index
+        self.env = simpy.Environment()
+        self.trace = trace
+        self.nodes = [NodeRun(p, seed, index) for p in plan.nodes]
+        self.edge_counts = [0] * len(plan.edges)
+        self.live: dict[int, Lead] = {}
+        self.looped = 0
+        self.times: dict[str, list[float]] = {"mql": [], "sql": [], "customer": []}
+        self.n_sources = max(len(plan.sources), 1)
+        self.reads_age = plan.reads_age
+        self.reads_waited = plan.reads_waited
+        for node in self.nodes:
+            self._wire(node)
+
+    def _wire(self, node: NodeRun) -> None:
+        p = node.p
+        node.targets = tuple(self.nodes[i] for i in p.targets)
+        router = p.router
+        if router is not None and not router.conditions and not router.probabilities and router.default is not None:
+            node.direct = node.targets[router.default]
+        if node.queues:
+            if p.assignment is not None:
+                node.assigner = Assigner.from_config(p.assignment, fields=self.plan.fields)
+                node.assign_rng = generator(self.seed, self.index, p.id, Purpose.ASSIGN)
+                for rep in node.assigner.reps:
+                    if rep.available:
+                        node.reps[rep.name] = simpy.Resource(self.env, capacity=1)
+                node.servers = len(node.reps)
+            else:
+                node.resource = simpy.Resource(self.env, capacity=p.capacity)
+                node.servers = p.capacity or 0
+        if p.kind == "source":
+            node.source_pos = self.plan.sources.index(p.index)
+            gen = p.attributes
+            rng = generator(self.seed, self.index, p.id, Purpose.ATTRIBUTES)
+            if gen is not None and gen.fields:
+                node.attrs = _blocks_of(lambda: gen.draw_many(rng, 256))
+            node.base = {"channel": p.id, "score": 0.0, "fit_score": 0.0, "engagement_score": 0.0,
+                         "segment": None, "touches": 0, "age": 0.0, "waited": 0.0}
+
+    # --- running ------------------------------------------------------------------------
+    def run(self, progress: Callable[[float], None] | None = None,
+            cancelled: Callable[[], bool] | None = None) -> dict[str, Any]:
+        """Run to the end; return the raw counters (see :mod:`flowsim.sim.stats`)."""
+        env = self.env
+        for i in self.plan.sources:
+            env.process(self._source(self.nodes[i]))
+        with collector_paused():
+            for step in range(1, STEPS + 1):
+                if cancelled is not None and cancelled():
+                    raise Cancelled()
+                env.run(until=self.end * step / STEPS)
+                if progress is not None:
+                    progress(step / STEPS)
+        return self._collect()
+
+    def _source(self, src: NodeRun):  # a SimPy process
+        env = self.env
+        p = src.p
+        rng = generator(self.seed, self.index, p.id, Purpose.ARRIVALS)
+        bulk = None
+        if p.fast_capture is not None:
+            form = self.nodes[p.fast_capture]
+            if form.p.conversion is not None and form.p.conversion < 1.0:
+                bulk = (form, generator(self.seed, self.index, p.id, Purpose.VISITS))
+        for times in arrival_batches(p.shape, rng, self.end):
+            if bulk is not None:
+                arrivals = self._bulk_visits(src, bulk[0], times, bulk[1])
+            else:
+                base = src.count
+                src.count += len(times)
+                arrivals = zip(times.tolist(), range(base, base + len(times)))
+            # Each lead's process waits for its own arrival time: one event per arrival
+            # instead of two (a source step and a process start).
+            for t, number in arrivals:
+                self._arrive(src, t, number, bulk is not None)
+            last = float(times[-1])
+            if last > env.now:
+                yield env.timeout(last - env.now)
+
+    def _arrive(self, src: NodeRun, t: float, number: int, preconverted: bool) -> None:
+        if src.attrs is not None and src.p.traits_early:
+            fields = src.attrs()
+            fields.update(src.base)
+        else:
+            fields = dict(src.base)
+        lead_id = number * self.n_sources + src.source_pos
+        lead = Lead(lead_id, fields, src, t, t >= self.warmup)
+        lead.preconverted = preconverted
+        if lead.measured:
+            src.arrivals += 1
+        if self.trace is not None and number % self.trace.every == 0:
+            lead.traced = True
+            self.trace.add(lead_id, t, None, src.id, "arrive")
+        if not src.p.visits:
+            self._create(lead, t)
+        self.live[lead_id] = lead
+        env = self.env
+        env.timeout(t - env.now if t > env.now else 0.0).callbacks.append(Drive(self._walk(lead, src)))
+
+    def _create(self, lead: Lead, now: float) -> None:
+        lead.created = now
+        ch = lead.channel
+        if ch.attrs is not None and not ch.p.traits_early:
+            lead.fields.update(ch.attrs())
+        if lead.measured:
+            ch.leads += 1
+            ch.cost += ch.p.cost
+
+    def _bulk_visits(self, src: NodeRun, form: NodeRun, times: np.ndarray, rng: Any) -> list[tuple[float, int]]:
+        """Settle the visits of a batch that abandon ``form``; return the others."""
+        n = len(times)
+        base = src.count
+        src.count += n
+        converts = rng.random(n) < form.p.conversion
+        gone = np.flatnonzero(~converts)
+        if len(gone):
+            t_in = times[gone]
+            delay = form.p.delay
+            d = np.asarray(delay.sample(rng, len(gone)), dtype=float) if delay is not None else np.zeros(len(gone))
+            t_out = t_in + d
+            W, end = self.warmup, self.end
+            measured = t_in >= W
+            done = t_out < end
+            k = int(measured.sum())
+            src.arrivals += k
+            src.entered += k
+            src.exited += k
+            src.tin_n += k
+            self.edge_counts[src.p.edge_index[0]] += k
+            form.entered += k
+            left = measured & done
+            form.leaked += int(left.sum())
+            form.tin_sum += float(d[left].sum())
+            form.tin_n += int(left.sum())
+            form.bulk_in_progress += int((measured & ~done).sum())
+            form.area += float(np.clip(np.minimum(t_out, end) - np.maximum(t_in, W), 0.0, None).sum())
+            trace = self.trace
+            if trace is not None:
+                S, s = self.n_sources, src.source_pos
+                for j, t, t2 in zip((base + gone).tolist(), t_in.tolist(), t_out.tolist()):
+                    if j % trace.every == 0:
+                        trace.add(j * S + s, t, None, src.id, "arrive")
+                        trace.add(j * S + s, t, src.id, form.id, "move")
+                        if t2 < end:
+                            trace.add(j * S + s, t2, form.id, None, "leak")
+        kept = np.flatnonzero(converts)
+        return list(zip(times[kept].tolist(), (base + kept).tolist()))
+
+    # --- the walk -----------------------------------------------------------------------
+    def _walk(self, lead: Lead, node: NodeRun):
+        """The lead's way through the flow (a generator run by :class:`~flowsim.sim.driver.Drive`)."""
+        env = self.env
+        W = self.warmup
+        fields = lead.fields
+        measured = lead.measured
+        trace = self.trace if lead.traced else None
+        reads_waited, reads_age = self.reads_waited, self.reads_age
+        edge_counts = self.edge_counts
+        while True:
+            now = env.now
+            lead.hops += 1
+            if measured:
+                node.entered += 1
+            lead.node = node
+            lead.entered_at = now
+            node.present += 1
+            node.present_sum += now if now > W else W
+            if lead.hops > MAX_HOPS:
+                self.looped += 1
+                self._leak(lead, node, now, trace)
+                return
+            wait = 0.0
+            if node.queues:
+                wait = yield from self._queue(lead, node, trace)
+                if wait is None:
+                    return
+                now = env.now
+            if reads_waited:
+                fields["waited"] = wait
+            if node.delay is not None:
+                pause = node.delay()
+                if pause > 0.0:
+                    yield env.timeout(pause)
+                    now = env.now
+            if reads_age and lead.created is not None:
+                fields["age"] = now - lead.created
+            kind = node.kind
+            p = node.p
+            try:
+                if kind == SCORE:
+                    if p.scoring is not None:
+                        score_at_node(lead, p.scoring, now)
+                elif kind == SEGMENT:
+                    if p.refresh:
+                        refresh(lead, now)
+                    segment = p.segmenter.segment_of(fields)
+                    if segment is not None:
+                        fields["segment"] = segment
+                elif kind == NURTURE:
+                    if p.touches:
+                        leave_at, unsubscribed = self._drip(lead, node, now)
+                        if leave_at > now:
+                            yield env.timeout(leave_at - now)
+                            now = env.now
+                        if unsubscribed:
+                            self._leak(lead, node, now, trace)
+                            return
+                elif kind == CAPTURE:
+                    if lead.preconverted:
+                        lead.preconverted = False
+                    elif p.conversion is not None and node.choice() >= p.conversion:
+                        self._leak(lead, node, now, trace)
+                        return
+                    if lead.created is None:
+                        self._create(lead, now)
+                elif kind == HANDOFF:
+                    if lead.mql_at is None and lead.created is not None:
+                        lead.mql_at = lead.entered_at
+                    chance = p.accept
+                    if p.curve is not None:
+                        chance *= speed_multiplier(p.curve, wait)
+                    accepted = chance >= 1.0 or (chance > 0.0 and node.choice() < chance)
+                    fields["accepted"] = accepted
+                    if accepted and lead.sql_at is None and lead.created is not None:
+                        lead.sql_at = now
+                elif kind == SALES:
+                    if lead.sql_at is None and lead.created is not None:
+                        lead.sql_at = lead.entered_at
+            except RuleError as err:
+                raise node_error(p, err.message, err.line, err.column) from None
+            if node.leak and node.choice() < node.leak:
+                self._leak(lead, node, now, trace)
+                return
+            if kind == SINK:
+                if measured:
+                    node.exited += 1
+                if node.won and lead.created is not None:
+                    lead.won_at = now
+                self._depart(lead, node, now)
+                self._close(lead)
+                if trace is not None:
+                    trace.add(lead.id, now, node.id, None, "sink")
+                return
+            target = node.direct
+            if target is not None:
+                j = 0
+            else:
+                if p.refresh:
+                    refresh(lead, now)
+                try:
+                    j = node.router.route(fields, node.choice() if node.route_random else 0.0)
+                except RuleError as err:
+                    raise self._route_error(node, fields, err) from None
+                if j is None:
+                    self._leak(lead, node, now, trace)
+                    return
+                target = node.targets[j]
+            # leaving: the bookkeeping of _depart, inline on the busiest path
+            t_in = lead.entered_at
+            begin = t_in if t_in > W else W
+            node.present -= 1
+            node.present_sum -= begin
+            if now > begin:
+                node.area += now - begin
+            if measured:
+                node.exited += 1
+                node.tin_sum += now - t_in
+                node.tin_n += 1
+                edge_counts[p.edge_index[j]] += 1
+            if trace is not None:
+                trace.add(lead.id, now, node.id, target.id, "move")
+            node = target
+
+    def _queue(self, lead: Lead, node: NodeRun, trace: TraceRecorder | None):
+        """Wait for a server and be served; the wait, or None if the lead went cold."""
+        env = self.env
+        W = self.warmup
+        now = env.now
+        if node.assigner is not None:
+            name = node.assigner.assign(lead.fields, node.assign_rng)
+            if name is None:
+                node.unassigned += lead.measured
+                self._leak(lead, node, now, trace)
+                return None
+            resource = node.reps[name]
+        else:
+            resource = node.resource
+        request = resource.request()
+        wait = 0.0
+        if not request.triggered:
+            start = now if now > W else W
+            node.q_present += 1
+            node.q_sum += start
+            if trace is not None:
+                trace.add(lead.id, now, node.id, None, "queue")
+            if node.patience is not None:
+                yield request | env.timeout(node.patience())
+            else:
+                yield request
+            t = env.now
+            node.q_present -= 1
+            node.q_sum -= start
+            if t > start:
+                node.q_area += t - start
+            wait = t - now
+            if not request.triggered:
+                request.cancel()
+                if lead.measured:
+                    node.wait_sum += wait
+                    node.wait_n += 1
+                    node.cold += 1
+                self._leak(lead, node, t, trace)
+                return None
+        if lead.measured:
+            node.wait_sum += wait
+            node.wait_n += 1
+        t = env.now
+        start = t if t > W else W
+        node.b_present += 1
+        node.b_sum += start
+        if trace is not None:
+            trace.add(lead.id, t, node.id, None, "start")
+        yield env.timeout(node.service())
+        resource.release(request)
+        t = env.now
+        node.b_present -= 1
+        node.b_sum -= start
+        if t > start:
+            node.busy += t - start
+        if trace is not None:
+            trace.add(lead.id, t, node.id, None, "finish")
+        return wait
+
+    def _drip(self, lead: Lead, node: NodeRun, now: float) -> tuple[float, bool]:
+        """The nurture stream from ``now``: when the lead leaves, and whether it unsubscribed.
+
+        Touches come every ``every`` from entry; at each, the lead may unsubscribe (leak),
+        else engages with probability ``engage`` (adding ``points``), is re-scored (with
+        the nearest score node upstream, if any), and leaves at once if ``exit_when``
+        holds. After the last touch it is exhausted.
+        """
+        p = node.p
+        fields = lead.fields
+        choice = node.choice
+        exit_fn = node.exit_fn
+        model = p.rescoring
+        dynamic = model is not None and model.dynamic
+        every, unsubscribe, engage, points = p.every, p.unsubscribe, p.engage, p.points
+        needs_score = p.refresh
+        age = self.reads_age and lead.created is not None
+        touches = fields.get("touches") or 0
+        t = now
+        for k in range(1, p.touches + 1):
+            t = now + k * every
+            if unsubscribe and choice() < unsubscribe:
+                return t, True
+            touches += 1
+            fields["touches"] = touches
+            if age:
+                fields["age"] = t - lead.created
+            engaged = engage and choice() < engage
+            if engaged:
+                add_touch_points(lead, points, t)
+            if model is not None and (k == 1 or dynamic):
+                # the rules give the same points again unless they read what changes here
+                score_at_node(lead, model, t)
+            elif engaged or needs_score:
+                refresh(lead, t)
+            if exit_fn is not None:
+                try:
+                    if exit_fn(fields):
+                        return t, False
+                except Exception:
+                    p.exit_rule(fields)  # raises the worded RuleError
+                    raise
+        return t, False
+
+    # --- bookkeeping --------------------------------------------------------------------
+    def _depart(self, lead: Lead, node: NodeRun, t: float) -> None:
+        t_in = lead.entered_at
+        start = t_in if t_in > self.warmup else self.warmup
+        node.present -= 1
+        node.present_sum -= start
+        if t > start:
+            node.area += t - start
+        if lead.measured:
+            node.tin_sum += t - t_in
+            node.tin_n += 1
+
+    def _leak(self, lead: Lead, node: NodeRun, t: float, trace: TraceRecorder | None) -> None:
+        if lead.measured:
+            node.leaked += 1
+        self._depart(lead, node, t)
+        self._close(lead)
+        if trace is not None:
+            trace.add(lead.id, t, node.id, None, "leak")
+
+    def _close(self, lead: Lead) -> None:
+        del self.live[lead.id]
+        self._record(lead)
+
+    def _record(self, lead: Lead) -> None:
+        """Count a measured lead's milestones reached before the end (MQL ⇐ SQL ⇐ won)."""
+        created = lead.created
+        if not lead.measured or created is None:
+            return
+        end = self.end
+        ch = lead.channel
+        won = lead.won_at if lead.won_at is not None and lead.won_at < end else None
+        sql = lead.sql_at if lead.sql_at is not None and lead.sql_at < end else won
+        mql = lead.mql_at if lead.mql_at is not None and lead.mql_at < end else sql
+        if mql is not None:
+            ch.mqls += 1
+            self.times["mql"].append(mql - created)
+        if sql is not None:
+            ch.sqls += 1
+            self.times["sql"].append(sql - created)
+        if won is not None:
+            ch.customers += 1
+            self.times["customer"].append(won - created)
+
+    def _route_error(self, node: NodeRun, fields: dict[str, Any], err: RuleError) -> SimulationError:
+        router = node.router
+        for i, rule in router.conditions:
+            try:
+                rule.fn(fields)
+            except Exception:
+                return SimulationError(f"node {node.id!r}, {node.p.edge_names[i]}: {err.message}",
+                                       line=err.line, column=err.column)
+        return node_error(node.p, err.message, err.line, err.column)
+
+    def _collect(self) -> dict[str, Any]:
+        from flowsim.sim.stats import collect  # the numbers' shape lives with the statistics
+
+        return collect(self)
+
+    def finish_trace(self) -> Trace | None:
+        return self.trace.finish(self.end) if self.trace is not None else None
+
+
+def _blocks_of(make: Callable[[], list[dict[str, Any]]]) -> Callable[[], dict[str, Any]]:
+    def items():
+        while True:
+            yield from make()
+
+    return items().__next__

@@ -1,0 +1,242 @@
+"""Run a flow's replications, in this process or in a pool of processes.
+
+Every replication compiles the same plain description of the flow (its nodes, edges and
+parameters as the file holds them) and draws from its own streams of one
+``SeedSequence(seed)``; nothing else goes in, so its numbers do not depend on which
+process ran it, on how many there were, or on ``PYTHONHASHSEED``. Workers are started
+with the ``spawn`` method, which is safe from a GUI's threads on every platform.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import math
+import multiprocessing
+import pickle
+import sys
+import threading
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import Any, Callable, Protocol
+
+from flowsim.errors import SimulationError
+from flowsim.model import Edge, Flow, Node, errors_in, validate
+from flowsim.sim.config import MAX_ARRIVALS, Cancelled, SimConfig, TraceOptions
+from flowsim.sim.engine import Replication
+from flowsim.sim.plan import Plan, compile_flow
+from flowsim.sim.results import Results, aggregate
+from flowsim.sim.trace import TraceRecorder
+
+__all__ = ["simulate", "flow_payload", "flow_from_payload"]
+
+
+class CancelLike(Protocol):
+    def is_set(self) -> bool: ...
+
+
+def simulate(
+    flow: Flow,
+    config: SimConfig | None = None,
+    *,
+    progress: Callable[[float], None] | None = None,
+    cancel: CancelLike | None = None,
+    trace: TraceOptions | bool | None = None,
+) -> Results:
+    """Simulate ``flow`` and return its :class:`~flowsim.sim.results.Results`.
+
+    ``config`` fields left ``None`` come from the flow's ``simulation:`` settings.
+    ``progress(fraction)`` is called from this thread, fractions rising to 1.0.
+    ``cancel`` (anything with ``is_set()``, such as ``threading.Event``) stops the run
+    soon after it is set, raising :class:`~flowsim.sim.config.Cancelled`. ``trace``
+    (``True`` for the defaults) records the first replication's events.
+
+    Raises SimulationError, naming the node or edge, for a flow with validation errors,
+    a setting out of range, or a flow that cannot run (such as a rule that fails on
+    some lead); never hangs on a cycle (see :data:`~flowsim.sim.config.MAX_HOPS`).
+    """
+    config = (config or SimConfig()).resolve(flow)
+    issues = validate(flow)
+    errors = errors_in(issues)
+    if errors:
+        listed = "; ".join(issue.format() for issue in errors[:10])
+        more = f"; and {len(errors) - 10} more" if len(errors) > 10 else ""
+        raise SimulationError(
+            f"cannot simulate a flow with {len(errors)} error{'s' if len(errors) != 1 else ''}: {listed}{more}",
+            line=errors[0].line,
+        )
+    payload = flow_payload(flow)
+    plan = compile_flow(flow_from_payload(payload))
+    _check_volume(plan, config)
+    options = TraceOptions() if trace is True else (trace or None)
+    reps = config.replications
+    jobs = min(config.jobs, reps)
+    if jobs <= 1:
+        raws, first_trace = _sequential(plan, config, options, progress, cancel)
+    else:
+        raws, first_trace = _parallel(payload, config, options, jobs, progress, cancel)
+    if progress is not None:
+        progress(1.0)
+    return aggregate(
+        raws,
+        flow_name=plan.name,
+        config=config,
+        node_ids=[n.id for n in plan.nodes],
+        edges=plan.edges,
+        source_ids=[plan.nodes[i].id for i in plan.sources],
+        warnings=[str(issue) for issue in issues if not issue.is_error],
+        trace=first_trace,
+    )
+
+
+def _check_volume(plan: Plan, config: SimConfig) -> None:
+    expected = [(plan.nodes[i].shape.expected(0.0, config.days), plan.nodes[i]) for i in plan.sources]
+    total = sum(n for n, _ in expected)
+    if total > MAX_ARRIVALS:
+        count, node = max(expected, key=lambda pair: pair[0])
+        raise SimulationError(
+            f"node {node.id!r}: about {count:,.0f} arrivals in {config.days:g} days; one run "
+            f"simulates at most {MAX_ARRIVALS:,} in all. Shorten the run or lower the rate",
+            line=node.line,
+        )
+
+
+def run_replication(
+    plan: Plan, config: SimConfig, index: int, options: TraceOptions | None,
+    progress: Callable[[float], None] | None = None, cancelled: Callable[[], bool] | None = None,
+) -> tuple[dict[str, Any], Any]:
+    """Replication ``index``: its raw numbers and (when ``options``) its trace."""
+    recorder = TraceRecorder(options.max_events, options.every) if options is not None else None
+    rep = Replication(plan, days=config.days, warmup=config.warmup_days, seed=config.seed,
+                      index=index, trace=recorder)
+    raw = rep.run(progress, cancelled)
+    return raw, rep.finish_trace()
+
+
+def _sequential(plan, config, options, progress, cancel):
+    raws: list[dict[str, Any]] = []
+    first = None
+    reps = config.replications
+    cancelled = cancel.is_set if cancel is not None else None
+    for index in range(reps):
+        report = None
+        if progress is not None:
+            report = lambda f, i=index: progress((i + f) / reps)  # noqa: E731
+        raw, trace = run_replication(plan, config, index, options if index == 0 else None, report, cancelled)
+        raws.append(raw)
+        if index == 0:
+            first = trace
+    return raws, first
+
+
+# --- worker processes --------------------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(stop: Any, shares: Any) -> None:
+    _WORKER["stop"] = stop
+    _WORKER["shares"] = shares
+    _WORKER["plans"] = {}
+
+
+def _task(token: str, payload: dict[str, Any], config: SimConfig, index: int,
+          options: TraceOptions | None) -> tuple[str, Any]:
+    plans = _WORKER["plans"]
+    if token not in plans:
+        plans.clear()
+        plans[token] = compile_flow(flow_from_payload(payload))
+    shares, stop = _WORKER["shares"], _WORKER["stop"]
+
+    def report(fraction: float) -> None:
+        shares[index] = fraction
+
+    try:
+        raw, trace = run_replication(plans[token], config, index, options, report, stop.is_set)
+    except SimulationError as err:  # FlowError does not pickle its line: send the parts
+        return "error", (err.message, err.file, err.line, err.column)
+    except Cancelled:
+        return "cancelled", None
+    return "ok", (raw, trace)
+
+
+def _parallel(payload, config, options, jobs, progress, cancel):
+    reps = config.replications
+    context = _context()
+    stop = context.Event()
+    shares = context.Array("d", reps, lock=False)
+    token = hashlib.sha256(pickle.dumps(payload, protocol=4)).hexdigest()
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                               initializer=_init_worker, initargs=(stop, shares))
+    try:
+        futures = [
+            pool.submit(_task, token, payload, config, index, options if index == 0 else None)
+            for index in range(reps)
+        ]
+        pending = set(futures)
+        while pending:
+            _, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            if cancel is not None and cancel.is_set():
+                stop.set()
+                raise Cancelled()
+            if progress is not None:
+                progress(min(math.fsum(shares[:]) / reps, 1.0))
+            for future in futures:
+                if future.done() and future.exception() is None:
+                    status, value = future.result()
+                    if status == "error":
+                        stop.set()
+                        message, file, line, column = value
+                        raise SimulationError(message, file=file, line=line, column=column)
+        raws, first = [], None
+        for index, future in enumerate(futures):
+            status, value = future.result()
+            if status != "ok":
+                raise Cancelled()
+            raws.append(value[0])
+            if index == 0:
+                first = value[1]
+        return raws, first
+    finally:
+        stop.set()  # on any way out (Ctrl-C, an error), running workers stop at their next step
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _context() -> Any:
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+# --- the flow as plain data ---------------------------------------------------------------
+
+
+def flow_payload(flow: Flow) -> dict[str, Any]:
+    """``flow`` as plain, picklable data: what a worker needs to compile it again."""
+    return {
+        "name": flow.name,
+        "simulation": copy.deepcopy(flow.simulation),
+        "nodes": [
+            {"id": n.id, "kind": n.kind, "label": n.label, "params": copy.deepcopy(n.params),
+             "lines": dict(n.lines)}
+            for n in flow.nodes
+        ],
+        "edges": [
+            {"source": e.source, "target": e.target, "when": e.when, "probability": e.probability,
+             "label": e.label, "lines": dict(e.lines)}
+            for e in flow.edges
+        ],
+    }
+
+
+def flow_from_payload(payload: dict[str, Any]) -> Flow:
+    """The flow described by :func:`flow_payload` (without comments or events)."""
+    nodes = [
+        Node(n["id"], n["kind"], label=n["label"], params=copy.deepcopy(n["params"]), lines=dict(n["lines"]))
+        for n in payload["nodes"]
+    ]
+    edges = [
+        Edge(e["source"], e["target"], when=e["when"], probability=e["probability"], label=e["label"],
+             lines=dict(e["lines"]))
+        for e in payload["edges"]
+    ]
+    return Flow(payload["name"], simulation=payload["simulation"], nodes=nodes, edges=edges)

@@ -1,0 +1,85 @@
+"""The event trace of one replication, for the animated export: bounded in memory.
+
+Each event is ``(lead, time, source, target, event)``: the lead's id (an int, unique in
+the replication), the simulated time in days, and:
+
+========  ====================  ===================  =====================================
+event     source                target               meaning
+========  ====================  ===================  =====================================
+arrive    None                  the source node      an arrival (visit or lead) appears
+move      node it leaves        node it enters       it takes an edge
+queue     the node              None                 it waits for a rep (all reps busy)
+start     the node              None                 a rep starts working it
+finish    the node              None                 the rep is done with it
+leak      the node              None                 it is lost here (abandoned the form,
+                                                     went cold, unsubscribed, leaked)
+sink      the sink node         None                 it ends with that node's outcome
+========  ====================  ===================  =====================================
+
+Bounds: only one arrival in ``every`` per source is traced (chosen by arrival number, so
+the same seed traces the same leads), and at most ``max_events`` events are kept. When
+more would be recorded the trace is cut: ``complete_until`` is then the earliest time of
+an event that was not kept, and every event before that time is in the trace (events at
+or after it are dropped, so the trace never shows a lead half-way). Events are sorted by
+time, ties in the order they happened.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import NamedTuple
+
+__all__ = ["TraceEvent", "Trace", "TraceRecorder", "EVENTS"]
+
+EVENTS = ("arrive", "move", "queue", "start", "finish", "leak", "sink")
+
+
+class TraceEvent(NamedTuple):
+    lead: int
+    time: float
+    source: str | None
+    target: str | None
+    event: str
+
+
+@dataclass(frozen=True)
+class Trace:
+    """The events of the first replication; ``truncated`` when ``max_events`` cut it."""
+
+    events: tuple[TraceEvent, ...]
+    truncated: bool
+    complete_until: float  # every event before this time is present (the run's end if not cut)
+    every: int
+    max_events: int
+
+    def to_rows(self) -> list[list[object]]:
+        """The events as plain lists, for JSON or CSV."""
+        return [list(event) for event in self.events]
+
+
+class TraceRecorder:
+    """Collects events during a run; :meth:`finish` makes the :class:`Trace`."""
+
+    def __init__(self, max_events: int, every: int) -> None:
+        self.max_events = max_events
+        self.every = every
+        self.events: list[tuple[float, int, int, str | None, str | None, str]] = []
+        self._seq = 0
+        self.first_dropped = math.inf
+
+    def add(self, lead: int, time: float, source: str | None, target: str | None, event: str) -> None:
+        if len(self.events) >= self.max_events:
+            if time < self.first_dropped:
+                self.first_dropped = time
+            return
+        self._seq += 1
+        self.events.append((time, self._seq, lead, source, target, event))
+
+    def finish(self, end: float) -> Trace:
+        rows = sorted(self.events)
+        cut = self.first_dropped
+        if cut < math.inf:
+            rows = [row for row in rows if row[0] < cut]
+        events = tuple(TraceEvent(lead, time, src, dst, ev) for time, _, lead, src, dst, ev in rows)
+        return Trace(events, cut < math.inf, min(cut, end), self.every, self.max_events)

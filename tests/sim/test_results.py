@@ -1,0 +1,144 @@
+"""The results contract (JSON, CSV), the trace, progress, cancelling, and memory."""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import json
+import threading
+
+import pytest
+
+from flowsim.io import load_flow
+from flowsim.sim import Cancelled, SimConfig, TraceOptions, simulate
+from flowsim.sim.engine import Replication
+from flowsim.sim.plan import compile_flow
+from flowsim.sim.trace import EVENTS
+
+from tests.conftest import REPO
+
+from .helpers import make_flow, run
+
+TEMPLATE = REPO / "templates" / "lead-flow.flow.yaml"
+
+
+def queue_flow():
+    return make_flow(
+        [("ads", "source", {"arrivals": {"per_day": 30}, "cost_per_lead": 10}),
+         ("sdr", "handoff", {"capacity": 1, "service": {"dist": "exponential", "mean": "40m"},
+                             "patience": "3h", "accept": 0.5}),
+         ("won", "sink", {"outcome": "won"}), ("lost", "sink", {"outcome": "lost"})],
+        [{"from": "ads", "to": "sdr"}, {"from": "sdr", "to": "won", "when": "accepted"},
+         {"from": "sdr", "to": "lost"}],
+    )
+
+
+def test_json_follows_the_design_contract():
+    results = run(queue_flow(), days=20, replications=3, seed=5)
+    doc = json.loads(results.to_json())
+    assert list(doc)[:7] == ["flowsim_results", "flow", "days", "warmup_days", "replications", "seed", "nodes"]
+    assert doc["flowsim_results"] == 1 and doc["days"] == 20 and doc["replications"] == 3 and doc["seed"] == 5
+    assert list(doc["nodes"]) == ["ads", "sdr", "won", "lost"]
+    for metrics in doc["nodes"].values():
+        for key in ("entered", "exited", "leaked", "in_progress", "wait_days", "time_in_node_days", "utilization"):
+            assert set(metrics[key]) == {"mean", "ci95"} and len(metrics[key]["ci95"]) == 2
+    assert [(e["from"], e["to"]) for e in doc["edges"]] == [("ads", "sdr"), ("sdr", "won"), ("sdr", "lost")]
+    assert set(doc["channels"]["ads"]) >= {"leads", "cost", "cost_per_sql", "customers"}
+    assert set(doc["versions"]) >= {"flowsim", "simpy", "python"}
+    assert set(doc["time_to"]) == {"mql", "sql", "customer"}
+    assert doc["funnel"]["customers"]["mean"] == doc["outcomes"]["won"]["mean"]
+    assert list(doc)[-1] == "versions"
+
+
+def test_one_replication_has_a_point_interval():
+    doc = json.loads(run(queue_flow(), days=10, replications=1).to_json())
+    entered = doc["nodes"]["sdr"]["entered"]
+    assert entered["ci95"] == [entered["mean"], entered["mean"]]
+
+
+def test_undefined_numbers_are_null_not_nan():
+    flow = make_flow([("ads", "source", {"arrivals": {"per_day": 5}}), ("done", "sink", {})],
+                     [{"from": "ads", "to": "done"}])
+    doc = json.loads(run(flow, days=5, replications=2).to_json())
+    assert doc["channels"]["ads"]["cost_per_sql"] == {"mean": None, "ci95": [None, None]}
+    assert doc["nodes"]["ads"]["utilization"]["mean"] is None
+
+
+def test_csv_has_one_row_per_metric_nodes_first():
+    results = run(queue_flow(), days=10, replications=2)
+    rows = list(csv.reader(io.StringIO(results.to_csv())))
+    assert rows[0] == ["section", "id", "metric", "mean", "ci95_low", "ci95_high"]
+    assert rows[1][:3] == ["node", "ads", "entered"]
+    assert len(rows) - 1 == len(list(results.rows()))
+    wait = next(r for r in rows if r[:3] == ["node", "sdr", "wait_days"])
+    assert float(wait[3]) == pytest.approx(results.nodes["sdr"]["wait_days"].mean, rel=1e-6)
+
+
+def test_the_trace_tells_each_leads_story_in_time_order():
+    results = run(queue_flow(), days=10, replications=2, trace=True)
+    events = results.trace.events
+    assert not results.trace.truncated and results.trace.complete_until == 10
+    assert [e.time for e in events] == sorted(e.time for e in events)
+    assert {e.event for e in events} <= set(EVENTS) and {"queue", "start", "finish", "sink"} <= {e.event for e in events}
+    story: dict[int, list[str]] = {}
+    for e in events:
+        story.setdefault(e.lead, []).append(e.event)
+    for steps in story.values():
+        assert steps[0] == "arrive"
+        assert steps.count("leak") + steps.count("sink") <= 1
+    served = [s for s in story.values() if s[-1] == "sink"]
+    assert served and all(s[-4:] == ["start", "finish", "move", "sink"] for s in served)
+
+
+def test_the_trace_is_bounded_and_says_where_it_stops():
+    options = TraceOptions(max_events=200, every=1)
+    trace = run(queue_flow(), days=30, replications=1, trace=options).trace
+    assert trace.truncated and len(trace.events) <= 200
+    assert trace.complete_until < 30
+    assert all(e.time < trace.complete_until for e in trace.events)
+    every_other = run(queue_flow(), days=10, replications=1, trace=TraceOptions(every=2)).trace
+    everyone = run(queue_flow(), days=10, replications=1, trace=True).trace
+    assert {e.lead for e in every_other.events} < {e.lead for e in everyone.events}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_rises_to_one(jobs):
+    seen: list[float] = []
+    simulate(queue_flow(), SimConfig(days=20, replications=3, jobs=jobs), progress=seen.append)
+    assert seen and seen[-1] == 1.0
+    assert seen == sorted(seen) and 0 <= seen[0]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_run_can_be_cancelled(jobs):
+    stop = threading.Event()
+
+    def progress(fraction: float) -> None:
+        if fraction > 0.1:
+            stop.set()
+
+    with pytest.raises(Cancelled):
+        simulate(load_flow(TEMPLATE), SimConfig(days=400, replications=4, jobs=jobs), progress=progress, cancel=stop)
+
+
+def test_finished_leads_are_freed_without_the_cycle_collector():
+    plan = compile_flow(load_flow(TEMPLATE))
+    rep = Replication(plan, days=100, warmup=0, seed=1, index=0)
+    for i in plan.sources:
+        rep.env.process(rep._source(rep.nodes[i]))
+    rep.env.run(until=20)
+    gc.collect()
+    flags, enabled = gc.get_debug(), gc.isenabled()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        rep.env.run(until=60)
+        gc.collect()
+        garbage = [type(o).__name__ for o in gc.garbage]
+    finally:
+        gc.set_debug(flags)
+        gc.garbage.clear()
+        if enabled:
+            gc.enable()
+    assert garbage == []
