@@ -1,0 +1,286 @@
+"""Export a flow: a still (SVG, PNG) or its simulated leads flowing (GIF, MP4).
+
+One entry point, :func:`export_flow`, for the command line and the app. Options are
+checked before any work starts; every refusal is an :class:`~flowsim.errors.ExportError`
+that names the option. The file appears whole or not at all: it is written beside the
+target under a temporary name and renamed at the end; on failure or cancel the temporary
+file is removed and an existing target is left as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from flowsim.errors import ExportError
+from flowsim.model.flow import Flow
+
+__all__ = ["export_flow", "ExportOptions", "check_options", "check_target", "FORMATS", "DEFAULT_WIDTH", "DEFAULT_FPS"]
+
+FORMATS = (".svg", ".png", ".gif", ".mp4")
+ANIMATED = (".gif", ".mp4")
+#: Default picture widths (stills: the flow's own size, one pixel per canvas unit).
+DEFAULT_WIDTH = {".gif": 640, ".mp4": 1280}
+DEFAULT_FPS = {".gif": 15, ".mp4": 30}
+MIN_WIDTH, MAX_WIDTH = 16, 8192
+#: GIF frame delays are whole hundredths of a second and browsers slow anything under
+#: 2/100 s, so a GIF stops at 50 fps.
+MAX_FPS = {".gif": 50, ".mp4": 60}
+MAX_DURATION = 600.0
+#: The tallest picture made (cairo draws at most 32,767 pixels a side).
+MAX_HEIGHT = 16384
+#: Pixels a video frame may have (8K: 8192 × 4320).
+MAX_VIDEO_PIXELS = 8192 * 4320
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """Checked options of one export; ``None`` means the format's default."""
+
+    suffix: str
+    width: int | None
+    fps: float | None
+    duration: float | None
+    days: float | None
+    seed: int | None
+    theme: str
+    transparent: bool
+
+    @property
+    def animated(self) -> bool:
+        return self.suffix in ANIMATED
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def check_options(
+    out: str | os.PathLike[str], *, width: Any = None, fps: Any = None, duration: Any = None,
+    days: Any = None, seed: Any = None, theme: Any = "light", transparent: Any = False,
+) -> ExportOptions:
+    """The options for writing ``out``, checked; ExportError naming the first bad one."""
+    suffix = Path(out).suffix.lower()
+    if suffix not in FORMATS:
+        got = f"{suffix!r}" if suffix else "no extension"
+        raise ExportError(f"cannot export to {os.fspath(out)!r} ({got}): the file name must end in "
+                          f"{', '.join(FORMATS[:-1])} or {FORMATS[-1]}")
+    animated = suffix in ANIMATED
+    if width is not None:
+        if not _number(width) or width != int(width) or not MIN_WIDTH <= width <= MAX_WIDTH:
+            raise ExportError(f"width must be a whole number of pixels from {MIN_WIDTH} to {MAX_WIDTH}, got {width!r}")
+        width = int(width)
+        if suffix == ".mp4" and width % 2:
+            raise ExportError(f"width must be even for an MP4 (H.264 in yuv420p needs even sizes), "
+                              f"got {width}; try {width - 1} or {width + 1}")
+    if theme not in ("light", "dark"):
+        raise ExportError(f"theme must be light or dark, got {theme!r}")
+    if not isinstance(transparent, bool):
+        raise ExportError(f"transparent must be true or false, got {transparent!r}")
+    still_only = [name for name, value in (("fps", fps), ("duration", duration), ("days", days), ("seed", seed))
+                  if value is not None]
+    if not animated:
+        if still_only:
+            raise ExportError(f"{', '.join(still_only)} appl{'y' if len(still_only) > 1 else 'ies'} to "
+                              f"animations (.gif, .mp4) only, not to a {suffix} still")
+        return ExportOptions(suffix, width, None, None, None, None, theme, transparent)
+    if transparent:
+        raise ExportError(f"transparent applies to stills (.svg, .png) only; {suffix} frames are opaque")
+    top = MAX_FPS[suffix]
+    if fps is not None and (not _number(fps) or not 0 < fps <= top):
+        raise ExportError(f"fps must be a number above 0 and at most {top} for {suffix}, got {fps!r}")
+    if duration is not None and (not _number(duration) or not 0 < duration <= MAX_DURATION):
+        raise ExportError(f"duration must be a number of seconds above 0 and at most {MAX_DURATION:g}, "
+                          f"got {duration!r}")
+    if fps is not None and duration is not None and round(fps * duration) < 1:
+        raise ExportError(f"a {duration:g}-second video at {fps:g} fps has no frames; make it longer")
+    if days is not None and (not _number(days) or days <= 0):
+        raise ExportError(f"days must be a number of days above 0, got {days!r}")
+    if seed is not None and (not _number(seed) or seed != int(seed) or seed < 0):
+        raise ExportError(f"seed must be a whole number ≥ 0, got {seed!r}")
+    return ExportOptions(suffix, width, None if fps is None else float(fps),
+                         None if duration is None else float(duration), None if days is None else float(days),
+                         None if seed is None else int(seed), theme, False)
+
+
+def check_target(target: Path) -> None:
+    """ExportError unless ``target`` can be written (its folder exists and takes files)."""
+    folder = target.parent
+    if target.is_dir():
+        raise ExportError(f"cannot write {target}: it is a folder")
+    if not folder.exists():
+        raise ExportError(f"cannot write {target}: the folder {folder} does not exist")
+    if not folder.is_dir():
+        raise ExportError(f"cannot write {target}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ExportError(f"cannot write {target}: no permission to write in {folder}")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise ExportError(f"cannot write {target}: the file is read-only")
+
+
+def export_flow(
+    flow: Flow | str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    *,
+    width: int | None = None,
+    fps: float | None = None,
+    duration: float | None = None,
+    days: float | None = None,
+    seed: int | None = None,
+    theme: str = "light",
+    transparent: bool = False,
+    progress: Callable[[float], None] | None = None,
+    cancel: Any = None,
+    results: Any = None,
+) -> Path:
+    """Write ``flow`` (a Flow or a flow file) to ``out``; the format follows its extension.
+
+    ``.svg``/``.png``: the diagram (with a run's badges and edge widths when ``results`` is
+    given); ``width`` in pixels (default: the flow's own size), ``transparent`` background.
+    ``.gif``/``.mp4``: one simulated run (``days``, ``seed``; the flow's settings by
+    default, no warm-up) as moving leads: ``width`` (GIF 640, MP4 1280; the height follows
+    the flow's shape, even for MP4), ``fps`` (GIF 15, MP4 30), ``duration`` in seconds
+    (12 s for 90 days). ``results`` with a trace (its first replication) is animated
+    instead of a new run; ``days`` and ``seed`` must then be left out.
+
+    ``progress(fraction)`` is called as the work advances; ``cancel.is_set()`` stops it,
+    raising :class:`flowsim.sim.Cancelled` and leaving no file. Returns the path written.
+    Raises ExportError for bad options or an unwritable path, before doing any work.
+    """
+    options = check_options(out, width=width, fps=fps, duration=duration, days=days, seed=seed,
+                            theme=theme, transparent=transparent)
+    target = Path(out)
+    check_target(target)
+    if not isinstance(flow, Flow):
+        from flowsim.io import load_flow
+
+        flow = load_flow(flow)
+    report = _Progress(progress)
+    if options.animated:
+        _export_animation(flow, target, options, results, report, cancel)
+    else:
+        _export_still(flow, target, options, results)
+    report(1.0)
+    return target
+
+
+class _Progress:
+    """Reports fractions that only rise, each part of the work mapped into its share."""
+
+    def __init__(self, callback: Callable[[float], None] | None) -> None:
+        self.callback = callback
+        self.last = 0.0
+
+    def __call__(self, fraction: float) -> None:
+        if self.callback is not None and fraction > self.last:
+            self.last = min(1.0, fraction)
+            self.callback(self.last)
+
+    def part(self, start: float, end: float) -> Callable[[float], None]:
+        return lambda f: self(start + (end - start) * f)
+
+
+def _height(scene: Any, width: int) -> int:
+    return round(scene.height * width / scene.width)
+
+
+def _export_still(flow: Flow, target: Path, options: ExportOptions, results: Any) -> None:
+    from flowsim.io.atomic import write_atomic
+    from flowsim.render.overlay import run_overlay
+    from flowsim.render.scene import build_scene
+    from flowsim.render.theme import theme_named
+
+    stats = volumes = None
+    if results is not None:
+        stats, volumes = run_overlay(results, flow)
+    scene = build_scene(flow, theme_named(options.theme), stats=stats, volumes=volumes,
+                        transparent=options.transparent)
+    width = options.width or round(scene.width)
+    height = _height(scene, width)
+    if height > MAX_HEIGHT:
+        raise ExportError(f"at width {width} the picture would be {height} pixels tall (at most {MAX_HEIGHT}); "
+                          "choose a smaller width")
+    if options.suffix == ".svg":
+        from flowsim.render.svg import scene_to_svg
+
+        data = scene_to_svg(scene, title=flow.name, width=options.width).encode("utf-8")
+    else:
+        from flowsim.render.raster import scene_to_png
+
+        data = scene_to_png(scene, width)
+    try:
+        write_atomic(target, data)
+    except OSError as err:
+        raise ExportError(f"cannot write {target}: {err.strerror or err}") from None
+
+
+def _export_animation(flow: Flow, target: Path, options: ExportOptions, results: Any,
+                      report: _Progress, cancel: Any) -> None:
+    from flowsim.render.animate import FRAME_PIXEL_FORMAT, Animation, default_duration, run_for_animation
+    from flowsim.render.encode import RawVideo, encode_gif, encode_mp4, ffmpeg_exe
+    from flowsim.render.theme import theme_named
+    from flowsim.sim import Cancelled
+
+    ffmpeg_exe()  # refuse before simulating when there is no ffmpeg
+    suffix = options.suffix
+    if results is not None and results.trace is not None and (options.days is not None or options.seed is not None):
+        raise ExportError("days and seed choose a new run; leave them out to animate the results given")
+    # The temporary file first: a folder we may not write into is refused before any work.
+    with _temporary_beside(target) as tmp:
+        if results is None or results.trace is None:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            results = run_for_animation(flow, days=options.days, seed=options.seed,
+                                        progress=report.part(0.0, 0.15), cancel=cancel)
+        days = float(results.config.days)
+        duration = options.duration or default_duration(days)
+        fps = options.fps or DEFAULT_FPS[suffix]
+        if round(fps * duration) < 1:
+            raise ExportError(f"a {duration:g}-second video at {fps:g} fps has no frames; make it longer")
+        width = options.width or DEFAULT_WIDTH[suffix]
+        anim = Animation(flow, results, width=width, fps=fps, duration=duration,
+                         theme=theme_named(options.theme), even=suffix == ".mp4")
+        w, h = anim.size
+        if h > MAX_HEIGHT or w * h > MAX_VIDEO_PIXELS:
+            raise ExportError(f"at width {w} the video would be {w}×{h} pixels, more than a video may have; "
+                              "choose a smaller width")
+        video = RawVideo(anim.size, fps, anim.frame_count, lambda i: anim.draw(i).get_data(), FRAME_PIXEL_FORMAT)
+        encode = encode_mp4 if suffix == ".mp4" else encode_gif
+        encode(video, tmp, progress=report.part(0.15, 1.0), cancel=cancel)
+        _finish(tmp, target)
+
+
+@contextlib.contextmanager
+def _temporary_beside(target: Path):
+    """A fresh temporary path in ``target``'s folder, removed unless renamed into place."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as err:
+        raise ExportError(f"cannot write {target}: {err.strerror or err}") from None
+    os.close(fd)
+    try:
+        yield name
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name)
+
+
+def _finish(tmp: str, target: Path) -> None:
+    """Give ``tmp`` the permissions a new file (or the old target) has and rename it."""
+    try:
+        try:
+            mode = os.stat(target).st_mode & 0o7777
+        except FileNotFoundError:
+            mode = 0o666 & ~_UMASK
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except OSError as err:
+        raise ExportError(f"cannot write {target}: {err.strerror or err}") from None
