@@ -93,6 +93,12 @@ def _cmd_gui(args: argparse.Namespace) -> int:
     return run(args.file, template=args.template)
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from flowsim.render.command import run
+
+    return run(args)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="flowsim",
@@ -119,6 +125,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("files", metavar="FILE", nargs="+")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing for valid files")
     p.set_defaults(run=_cmd_validate)
+
+    from flowsim.sim import command as simulate_command  # imports only argparse up front
+
+    p = sub.add_parser("simulate", help="simulate a flow: leakage, queues, cost per SQL, time to SQL")
+    simulate_command.add_arguments(p)
+    p.set_defaults(run=simulate_command.run)
+
+    from flowsim.render.command import add_arguments as export_arguments  # argparse only: light
+
+    p = sub.add_parser("export", help="write the diagram (.svg, .png) or its simulated leads flowing (.gif, .mp4)")
+    export_arguments(p)
+    p.set_defaults(run=_cmd_export)
     return parser
 
 

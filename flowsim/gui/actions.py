@@ -36,6 +36,7 @@ ACTION_SPECS: dict[str, tuple[str, object, str]] = {
     "snap": ("&Snap to Grid", None, "Snap nodes to the grid while moving them"),
     "run": ("&Run Simulation…", "F5", "Simulate lead volume through the flow"),
     "cancel_run": ("&Cancel Simulation", None, "Stop the running simulation"),
+    "cancel_export": ("Cancel E&xport", None, "Stop the running export"),
     "about": ("&About flowsim", None, "About flowsim"),
 }
 

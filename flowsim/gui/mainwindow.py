@@ -16,6 +16,7 @@ from flowsim.errors import FlowError
 from flowsim.gui.actions import Actions
 from flowsim.gui.commands import SetNodeField
 from flowsim.gui.document import Document, pending_recoveries
+from flowsim.gui.exporting import Exporter
 from flowsim.gui.editing import align_command, clip_text, delete_command, layout_command, paste_command
 from flowsim.gui.gallery import TemplateGallery
 from flowsim.gui.inspector import Inspector
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.inspector_dock = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self.problems_dock = self._dock("Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.runner = SimulationRunner(self)
+        self.exporter = Exporter(self)
         self.last_results = None
         self.results = ResultsPanel(lambda: self.runner.export("csv"), lambda: self.runner.export("json"))
         self.results_dock = self._dock("Results", self.results, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -100,7 +102,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &Recent")
         file_menu.addActions([a.save, a.save_as, a.revert])
         file_menu.addSeparator()
-        file_menu.addAction(a.export)
+        file_menu.addActions([a.export, a.cancel_export])
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
         edit = bar.addMenu("&Edit")
@@ -178,7 +180,9 @@ class MainWindow(QMainWindow):
         a.run.triggered.connect(self.runner.ask_and_run)
         a.cancel_run.triggered.connect(self.runner.cancel)
         a.cancel_run.setEnabled(False)
-        a.export.setEnabled(False)
+        a.export.triggered.connect(self.exporter.ask_and_export)
+        a.cancel_export.triggered.connect(self.exporter.cancel)
+        a.cancel_export.setEnabled(False)
         self.view.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f} %"))
         self.scene.selectionSummary.connect(self.inspector.show_selection)
         self.scene.renameRequested.connect(self.rename_in_place)
@@ -456,6 +460,10 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             event.ignore()
             return
+        for worker in (self.runner, self.exporter):  # never leave a thread running behind
+            if worker.task is not None:
+                worker.task.cancel()
+                worker.task.wait()
         self.document.discard_recovery()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("state", self.saveState())

@@ -12,9 +12,8 @@ from PySide6.QtWidgets import (
 )
 
 from flowsim.gui.painter import qcolor
-from flowsim.render.look import NodeStats
 
-__all__ = ["ResultsPanel", "overlay_of", "in_progress_series", "LeadsChart"]
+__all__ = ["ResultsPanel", "in_progress_series", "LeadsChart"]
 
 _FUNNEL = [
     ("arrivals", "Arrivals (visits)", None),
@@ -52,46 +51,6 @@ def _days(value: float | None) -> str:
     if value < 1:
         return f"{value * 24:.1f} h"
     return f"{value:.1f} d"
-
-
-def overlay_of(results: Any, flow: Any) -> tuple[dict[str, NodeStats], list[float]]:
-    """Node badges and edge widths for the canvas, from a run's results.
-
-    The bottleneck is the capacity-limited node whose leads wait longest (if any wait a
-    noticeable time), else the busiest one above 85 % utilization.
-    """
-    stats: dict[str, NodeStats] = {}
-    waits = {}
-    for node_id, metrics in results.nodes.items():
-        wait = metrics["wait_days"].mean or 0.0
-        util = metrics["utilization"].mean
-        waits[node_id] = (wait, util or 0.0)
-    candidates = [(w, u, n) for n, (w, u) in waits.items() if u > 0]
-    bottleneck = None
-    if candidates:
-        wait, util, node_id = max(candidates)
-        if wait > 1 / 24 or util >= 0.85:
-            bottleneck = node_id
-    for node_id, metrics in results.nodes.items():
-        stats[node_id] = NodeStats(
-            entered=metrics["entered"].mean or 0.0,
-            leaked=metrics["leaked"].mean or 0.0,
-            wait_days=metrics["wait_days"].mean or 0.0,
-            bottleneck=node_id == bottleneck,
-        )
-    counts = {}
-    for edge in results.edges:
-        counts.setdefault((edge.source, edge.target), []).append(edge.count.mean or 0.0)
-    ordered = []
-    seen: dict[tuple[str, str], int] = {}
-    for edge in flow.edges:
-        key = (edge.source, edge.target)
-        n = seen.get(key, 0)
-        seen[key] = n + 1
-        values = counts.get(key, [])
-        ordered.append(values[n] if n < len(values) else 0.0)
-    top = max(ordered, default=0.0) or 1.0
-    return stats, [c / top for c in ordered]
 
 
 def in_progress_series(trace: Any, days: float, points: int = 200) -> list[tuple[float, float]]:

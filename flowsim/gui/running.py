@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -12,15 +13,19 @@ from PySide6.QtWidgets import (
 )
 
 from flowsim.errors import FlowError
-from flowsim.gui.results import overlay_of
 from flowsim.gui.workers import Task
 from flowsim.io.atomic import write_atomic
 from flowsim.model import Flow
+from flowsim.model.fieldcheck import arrivals_per_day
+from flowsim.render.overlay import run_overlay
 
 __all__ = ["RunDialog", "SimulationRunner", "TRACE_EVENTS"]
 
 #: Events kept from the first replication, for the chart of leads over time.
 TRACE_EVENTS = 200_000
+#: About how many arrivals the trace follows: enough for a smooth chart, few enough that
+#: handing the trace back to the GUI thread never stalls it.
+TRACED_ARRIVALS = 15_000
 
 
 class RunDialog(QDialog):
@@ -50,7 +55,22 @@ def _simulate(flow: Flow, settings: dict[str, Any], *, progress, cancel) -> Any:
     from flowsim.sim import SimConfig, TraceOptions, simulate
 
     config = SimConfig(jobs=os.cpu_count() or 1, **settings)
-    return simulate(flow, config, progress=progress, cancel=cancel, trace=TraceOptions(max_events=TRACE_EVENTS))
+    every = max(1, math.ceil(expected_arrivals(flow, settings["days"]) / TRACED_ARRIVALS))
+    trace = TraceOptions(max_events=TRACE_EVENTS, every=every)
+    return simulate(flow, config, progress=progress, cancel=cancel, trace=trace)
+
+
+def expected_arrivals(flow: Flow, days: float) -> float:
+    """Roughly how many arrivals all sources make in ``days`` (mean rates)."""
+    total = 0.0
+    for node in flow.nodes:
+        arrivals = node.params.get("arrivals") if node.kind == "source" else None
+        if isinstance(arrivals, dict):
+            try:
+                total += arrivals_per_day(arrivals) * days
+            except (TypeError, ValueError):
+                pass
+    return total
 
 
 class SimulationRunner(QObject):
@@ -116,7 +136,7 @@ class SimulationRunner(QObject):
         window = self.window
         window.last_results = results
         window.results.show_results(results, flow)
-        stats, volumes = overlay_of(results, window.document.flow)
+        stats, volumes = run_overlay(results, window.document.flow)
         window.scene.set_overlay(stats, volumes)
         window.results_dock.show()
         window.results_dock.raise_()

@@ -1,0 +1,59 @@
+"""Simulating from the window: a worker runs it, the results panel and the canvas show it."""
+
+import json
+
+from flowsim.resources import template_path
+from tests.flows import VALID
+
+
+def test_run_shows_numbers_in_the_results_panel_and_on_the_canvas(window, qtbot, tmp_path):
+    window.open_path(template_path("lead-flow"))
+    task = window.runner.run(days=30, replications=2, seed=3)
+    assert task is not None and window.actions.cancel_run.isEnabled()
+    assert not window.actions.run.isEnabled()
+    with qtbot.waitSignal(task.succeeded, timeout=120_000):
+        pass
+    qtbot.waitUntil(lambda: window.last_results is not None, timeout=10_000)
+    results = window.last_results
+    assert results.config.days == 30 and results.config.replications == 2
+    # A number from the panel: the leads row of the funnel equals the run's mean.
+    table = window.results.funnel
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "Leads")
+    assert table.item(row, 1).text() == f"{results.funnel['leads'].mean:,.0f}"
+    assert "SQLs" in window.results.summary.text()
+    # The canvas shows the run: cards carry badges, edges have widths.
+    item = window.scene.item_for_id("landing_page")
+    assert item.stats is not None and item.stats.entered == results.nodes["landing_page"]["entered"].mean
+    assert any(e.volume for e in window.scene.edge_items())
+    assert window.actions.run.isEnabled() and not window.actions.cancel_run.isEnabled()
+    # The results save as JSON with the design's keys.
+    out = tmp_path / "results.json"
+    window.runner.write(results, out, "json")
+    data = json.loads(out.read_text())
+    assert data["flowsim_results"] == 1 and "landing_page" in data["nodes"]
+    # An edit makes the overlay go: it described the flow as it was.
+    window.actions.auto_layout.trigger()
+    assert window.scene.item_for_id("landing_page").stats is None
+    assert "changed since this run" in window.results.summary.text()
+
+
+def test_a_run_can_be_cancelled(window, qtbot):
+    window.open_path(template_path("lead-flow"))
+    task = window.runner.run(days=3650, replications=8, seed=1)
+    with qtbot.waitSignal(task.cancelled, timeout=120_000):
+        window.actions.cancel_run.trigger()
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=10_000)
+    assert window.last_results is None
+    assert window.actions.run.isEnabled()
+
+
+def test_a_flow_that_cannot_run_says_why(window, qtbot, tmp_path):
+    path = tmp_path / "x.flow.yaml"
+    path.write_text(VALID.replace("capacity: 2", "capacity: 0"))
+    window.open_path(path)
+    task = window.runner.run(days=10, replications=1, seed=1)
+    with qtbot.waitSignal(task.failed, timeout=60_000) as signal:
+        pass
+    assert "capacity" in signal.args[0]
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=10_000)
+    assert "Simulation failed" in window.statusBar().currentMessage() or "capacity" in window.statusBar().currentMessage()
