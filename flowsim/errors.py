@@ -47,6 +47,10 @@ class FlowError(Exception):
         text = " ".join(self.message.split())  # always a single line
         return f"{where}: {text}" if where else text
 
+    def __reduce__(self):
+        # Errors cross process boundaries (simulation workers): keep where they point.
+        return (_rebuild, (type(self), self.message, self.file, self.line, self.column))
+
     def with_file(self, file: str) -> "FlowError":
         """Return this error, now naming ``file`` (errors are raised before it is known)."""
         self.file = file
@@ -74,3 +78,7 @@ class SimulationError(FlowError):
 
 class ExportError(FlowError):
     """An export that cannot be made with the options given."""
+
+
+def _rebuild(cls: type, message: str, file: str | None, line: int | None, column: int | None) -> FlowError:
+    return cls(message, file=file, line=line, column=column)

@@ -99,6 +99,16 @@ class SimulationRunner(QObject):
         """Start a run of a snapshot of the flow (edits during the run don't change it)."""
         if self.busy or self.window.document.read_only:
             return None
+        errors = [issue for issue in self.window.document.issues if issue.is_error]
+        if errors:  # every problem at once, in the problems panel, not just the first
+            self.window.problems_dock.show()
+            self.window.problems_dock.raise_()
+            self.window.report_error(
+                "Cannot simulate yet",
+                f"The flow has {len(errors)} problem{'s' if len(errors) != 1 else ''} to fix first; "
+                f"they are listed in Problems. The first: {errors[0].format()}",
+            )
+            return None
         flow = self.window.document.flow.copy()
         task = Task(_simulate, flow, settings, parent=self)
         task.progressed.connect(lambda f: self.progress.setValue(round(f * 1000)))

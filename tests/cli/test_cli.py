@@ -86,3 +86,12 @@ def test_the_app_without_a_display_says_so_in_one_line():
 def test_gui_on_a_missing_file_is_a_clear_error(tmp_path):
     status, _, stderr = run("gui", str(tmp_path / "nope.flow.yaml"))
     assert status == 1 and "no such file" in stderr
+
+
+def test_errors_keep_where_they_point_across_processes():
+    import pickle
+
+    from flowsim.errors import RuleError
+
+    err = pickle.loads(pickle.dumps(RuleError("unknown field 'x'", file="f.yaml", line=3, column=7)))
+    assert isinstance(err, RuleError) and str(err) == "f.yaml:3:7: unknown field 'x'"

@@ -47,13 +47,25 @@ def test_a_run_can_be_cancelled(window, qtbot):
     assert window.actions.run.isEnabled()
 
 
-def test_a_flow_that_cannot_run_says_why(window, qtbot, tmp_path):
+def test_a_flow_with_problems_is_not_run_and_the_problems_are_shown(window, tmp_path):
     path = tmp_path / "x.flow.yaml"
     path.write_text(VALID.replace("capacity: 2", "capacity: 0"))
     window.open_path(path)
+    assert window.runner.run(days=10, replications=1, seed=1) is None
+    assert not window.runner.busy
+    assert "1 problem to fix first" in window.statusBar().currentMessage()
+    assert window.problems.count() == 1
+
+
+def test_a_flow_that_fails_while_running_says_why(window, qtbot, tmp_path):
+    # Valid, but a rule fails on some leads at run time: text compared with a number.
+    path = tmp_path / "x.flow.yaml"
+    path.write_text(VALID.replace("{from: form, to: sdrs}", '{from: form, to: sdrs, when: "channel > 3"}')
+                    .replace("  - {from: sdrs, to: won", "  - {from: form, to: lost}\n  - {from: sdrs, to: won"))
+    window.open_path(path)
+    assert [str(i) for i in window.document.issues if i.is_error] == []
     task = window.runner.run(days=10, replications=1, seed=1)
     with qtbot.waitSignal(task.failed, timeout=60_000) as signal:
         pass
-    assert "capacity" in signal.args[0]
+    assert "channel" in signal.args[0] and "form" in signal.args[0]
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=10_000)
-    assert "Simulation failed" in window.statusBar().currentMessage() or "capacity" in window.statusBar().currentMessage()
