@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit,
-    QProgressBar, QPushButton, QSpinBox, QWidget,
+    QPushButton, QSpinBox, QWidget,
 )
 
-from flowsim.gui.workers import Task
+from flowsim.gui.workers import Task, TaskOwner
 from flowsim.model import Flow
 
 __all__ = ["ExportDialog", "Exporter", "FORMATS"]
@@ -109,23 +108,11 @@ def _export(flow: Flow, out: Path, options: dict[str, Any], *, progress, cancel)
     return export_flow(flow, out, progress=progress, cancel=cancel, **options)
 
 
-class Exporter(QObject):
+class Exporter(TaskOwner):
     """Owns the window's running export: progress in the status bar, Cancel, the outcome."""
 
     def __init__(self, window) -> None:
-        super().__init__(window)
-        self.window = window
-        self.task: Task | None = None
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(180)
-        self.progress.setRange(0, 1000)
-        self.progress.setFormat("Exporting %p%")
-        self.progress.hide()
-        window.statusBar().addWidget(self.progress)
-
-    @property
-    def busy(self) -> bool:
-        return self.task is not None
+        super().__init__(window, "Export")
 
     def ask_and_export(self) -> None:
         folder = self.window.document.path.parent if self.window.document.path else Path.home()
@@ -134,33 +121,10 @@ class Exporter(QObject):
             self.start(Path(dialog.path.text()), dialog.options())
 
     def start(self, out: Path, options: dict[str, Any]) -> Task | None:
-        if self.busy:
-            return None
-        task = Task(_export, self.window.document.flow.copy(), out, options, parent=self)
-        task.progressed.connect(lambda f: self.progress.setValue(round(f * 1000)))
-        task.succeeded.connect(lambda path: self._finish(f"Exported {path}"))
-        task.failed.connect(self._failed)
-        task.cancelled.connect(lambda: self._finish("Export cancelled"))
-        self.task = task
-        self.progress.setValue(0)
-        self.progress.show()
-        self.window.actions.cancel_export.setEnabled(True)
-        task.start()
-        return task
+        return self.launch(_export, self.window.document.flow.copy(), out, options)
 
-    def cancel(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
+    def running_changed(self, running: bool) -> None:
+        self.window.actions.cancel_export.setEnabled(running)
 
-    def _finish(self, message: str) -> None:
-        if self.task is not None:
-            self.task.wait()
-            self.task.deleteLater()
-        self.task = None
-        self.progress.hide()
-        self.window.actions.cancel_export.setEnabled(False)
-        self.window.statusBar().showMessage(message, 8000)
-
-    def _failed(self, message: str) -> None:
-        self._finish("Export failed")
-        self.window.report_error("Export failed", message)
+    def succeeded(self, path: Any) -> str:
+        return f"Exported {path}"

@@ -7,13 +7,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QProgressBar, QSpinBox,
-)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QSpinBox
 
 from flowsim.errors import FlowError
-from flowsim.gui.workers import Task
+from flowsim.gui.workers import Task, TaskOwner
 from flowsim.io.atomic import write_atomic
 from flowsim.model import Flow
 from flowsim.model.fieldcheck import arrivals_per_day
@@ -73,22 +70,12 @@ def expected_arrivals(flow: Flow, days: float) -> float:
     return total
 
 
-class SimulationRunner(QObject):
+class SimulationRunner(TaskOwner):
     """Owns the running simulation of a window: start, progress, cancel, show results."""
 
     def __init__(self, window) -> None:
-        super().__init__(window)
-        self.window = window
-        self.task: Task | None = None
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(180)
-        self.progress.setRange(0, 1000)
-        self.progress.hide()
-        window.statusBar().addWidget(self.progress)
-
-    @property
-    def busy(self) -> bool:
-        return self.task is not None
+        super().__init__(window, "Simulation")
+        self._flow: Flow | None = None
 
     def ask_and_run(self) -> None:
         dialog = RunDialog(self.window.document.flow, self.window)
@@ -109,51 +96,23 @@ class SimulationRunner(QObject):
                 f"they are listed in Problems. The first: {errors[0].format()}",
             )
             return None
-        flow = self.window.document.flow.copy()
-        task = Task(_simulate, flow, settings, parent=self)
-        task.progressed.connect(lambda f: self.progress.setValue(round(f * 1000)))
-        task.succeeded.connect(lambda results: self._done(results, flow))
-        task.failed.connect(self._failed)
-        task.cancelled.connect(lambda: self._finish("Simulation cancelled"))
-        self.task = task
-        self.progress.setValue(0)
-        self.progress.show()
-        self._enable(running=True)
-        self.window.statusBar().showMessage("Simulating…")
-        task.start()
-        return task
+        self._flow = self.window.document.flow.copy()
+        return self.launch(_simulate, self._flow, settings)
 
-    def cancel(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
-
-    def _enable(self, running: bool) -> None:
+    def running_changed(self, running: bool) -> None:
         actions = self.window.actions
         actions.run.setEnabled(not running and not self.window.document.read_only)
         actions.cancel_run.setEnabled(running)
 
-    def _finish(self, message: str) -> None:
-        if self.task is not None:
-            self.task.wait()
-            self.task.deleteLater()
-        self.task = None
-        self.progress.hide()
-        self._enable(running=False)
-        self.window.statusBar().showMessage(message, 6000)
-
-    def _done(self, results: Any, flow: Flow) -> None:
-        self._finish("Simulation finished")
+    def succeeded(self, results: Any) -> str:
         window = self.window
         window.last_results = results
-        window.results.show_results(results, flow)
+        window.results.show_results(results, self._flow)
         stats, volumes = run_overlay(results, window.document.flow)
         window.scene.set_overlay(stats, volumes)
         window.results_dock.show()
         window.results_dock.raise_()
-
-    def _failed(self, message: str) -> None:
-        self._finish("Simulation failed")
-        self.window.report_error("Simulation failed", message)
+        return "Simulation finished"
 
     def export(self, kind: str) -> None:
         """Save the last results as CSV or JSON."""

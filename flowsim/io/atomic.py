@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_atomic"]
+__all__ = ["write_atomic", "move_into_place"]
 
 # The process's umask, read once: new files get the permissions any other program gives.
 _UMASK = os.umask(0)
@@ -29,17 +29,23 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        try:
-            mode = os.stat(target).st_mode & 0o7777
-        except FileNotFoundError:
-            mode = 0o666 & ~_UMASK
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
+        move_into_place(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
     _fsync_directory(target.parent)
+
+
+def move_into_place(tmp: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+    """Rename the finished ``tmp`` over ``target`` (same folder), with the permissions the
+    old ``target`` had, or those a new file gets."""
+    try:
+        mode = os.stat(target).st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o666 & ~_UMASK
+    os.chmod(tmp, mode)
+    os.replace(tmp, target)
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -37,9 +37,6 @@ MAX_HEIGHT = 16384
 #: Pixels a video frame may have (8K: 8192 × 4320).
 MAX_VIDEO_PIXELS = 8192 * 4320
 
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-
 
 @dataclass(frozen=True)
 class ExportOptions:
@@ -275,12 +272,9 @@ def _temporary_beside(target: Path):
 
 def _finish(tmp: str, target: Path) -> None:
     """Give ``tmp`` the permissions a new file (or the old target) has and rename it."""
+    from flowsim.io.atomic import move_into_place
+
     try:
-        try:
-            mode = os.stat(target).st_mode & 0o7777
-        except FileNotFoundError:
-            mode = 0o666 & ~_UMASK
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
+        move_into_place(tmp, target)
     except OSError as err:
         raise ExportError(f"cannot write {target}: {err.strerror or err}") from None
