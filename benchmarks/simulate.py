@@ -71,18 +71,18 @@ def handwritten(days: float, seed: int, warmup: float = 0.0) -> dict[str, float]
     def score(lead, now):
         fit = 0
         if lead["job_title"] in ("VP", "Director"):
-            fit += 25
+            fit += 30
         elif lead["job_title"] == "Manager":
-            fit += 10
+            fit += 15
         if lead["company_size"] >= 1000:
-            fit += 20
+            fit += 25
         elif lead["company_size"] >= 200:
-            fit += 10
+            fit += 15
         if lead["industry"] == "Other":
             fit -= 10
         fit = min(fit, 50)
         engagement = 0.0
-        for earned, points in lead["points"]:
+        for earned, points, _ in lead["points"]:
             engagement += points * 0.75 ** math.floor((now - earned) / 30 + 1e-9)
         engagement = min(engagement, 60)
         lead["score"] = max(0.0, min(fit + engagement, 100))
@@ -119,11 +119,11 @@ def handwritten(days: float, seed: int, warmup: float = 0.0) -> dict[str, float]
         node = "scoring"
         while node:
             if node == "scoring":
-                lead["points"] = [(e, p) for e, p in lead["points"] if p == 10]  # keep touch points
+                lead["points"] = [(e, p, touch) for e, p, touch in lead["points"] if touch]  # keep touch points
                 first = lead.setdefault("rules_at", env.now)
-                for name, points in (("pricing_page", 25), ("webinar", 15), ("email_open", 5)):
+                for name, points in (("pricing_page", 30), ("webinar", 20), ("email_open", 10)):
                     if lead[name]:
-                        lead["points"].append((first, points))
+                        lead["points"].append((first, points, False))
                 score(lead, env.now)
                 node = "sdr" if lead["score"] >= 60 else "nurture"
             elif node == "nurture":
@@ -134,7 +134,7 @@ def handwritten(days: float, seed: int, warmup: float = 0.0) -> dict[str, float]
                         node = None  # unsubscribed
                         break
                     if rng.random() < 0.2:
-                        lead["points"].append((env.now, 10))
+                        lead["points"].append((env.now, 10, True))
                     score(lead, env.now)
                     if lead["score"] >= 60:
                         break
@@ -153,16 +153,17 @@ def handwritten(days: float, seed: int, warmup: float = 0.0) -> dict[str, float]
                 wait = env.now - asked
                 yield env.timeout(rng.expovariate(1 / (45 / 1440)))
                 sdrs.release(request)
-                if rng.random() < 0.3 * multiplier(wait):
+                if rng.random() < 0.25 * multiplier(wait):
                     milestone(lead, "sql")
                     node = "sales"
                 else:
-                    node = "nurture" if rng.random() < 0.6 else "disqualified"
+                    node = "nurture" if rng.random() < 0.4 else "disqualified"
             elif node == "sales":
                 milestone(lead, "sql")
-                with aes.request() as request:
+                with aes.request() as request:  # the AE's own time (queue, service), then the cycle
                     yield request
-                    yield env.timeout(lognormal(21, 10))
+                    yield env.timeout(lognormal(3 / 24, 1 / 24))
+                yield env.timeout(lognormal(21, 10))
                 u = rng.random()
                 node = "won" if u < 0.15 else "nurture" if u < 0.35 else "lost"
             else:  # a sink
