@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1400, 860)
         self._laid_out = self._restore_layout()
+        self._frozen = False
         self._document_changed()
 
     # -- construction ----------------------------------------------------------------------
@@ -450,6 +452,11 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        if not self._frozen:
+            # What start-up made lives as long as the app: keep it out of the collector's
+            # full passes, which would otherwise walk it all and stall the window.
+            gc.freeze()
+            self._frozen = True
         if not self._laid_out:  # first start: give the canvas most of the room
             self._laid_out = True
             self.resizeDocks([self.palette_dock, self.inspector_dock], [180, 320], Qt.Orientation.Horizontal)

@@ -22,7 +22,7 @@ __all__ = ["RunDialog", "SimulationRunner", "TRACE_EVENTS"]
 TRACE_EVENTS = 200_000
 #: About how many arrivals the trace follows: enough for a smooth chart, few enough that
 #: handing the trace back to the GUI thread never stalls it.
-TRACED_ARRIVALS = 15_000
+TRACED_ARRIVALS = 4_000
 
 
 class RunDialog(QDialog):

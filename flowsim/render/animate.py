@@ -37,6 +37,7 @@ from flowsim.render.shapes import Circle, Rect, Shape, Text
 from flowsim.render.text import text_width
 from flowsim.render.theme import LIGHT, Theme
 from flowsim.render.timeline import FADE, build_timeline
+from flowsim.sim.driver import collector_paused
 
 __all__ = [
     "Animation", "Dots", "run_for_animation", "default_duration", "hold_seconds", "MAX_DOTS",
@@ -181,12 +182,15 @@ class Animation:
         #: Video seconds a dot takes along each edge of ``flow`` (when on time).
         self.travel = tuple(travel)
         trace = results.trace
-        self.timeline = tl = build_timeline(
-            trace.events, node_ids=list(self._nodes), edges=[(e.source, e.target) for e in flow.edges],
-            travel=travel, days=self.days, seconds=self.seconds, every=trace.every,
-            sources=[nid for nid, n in self._nodes.items() if n.kind == "source"],
-            max_lag=2.0 * min(1.0, self.seconds / 8),
-        )
+        # Laying out makes many small lists and no cycles: a collector pass here would only
+        # walk the whole heap (and freeze an app that exports in a thread) for nothing.
+        with collector_paused():
+            self.timeline = tl = build_timeline(
+                trace.events, node_ids=list(self._nodes), edges=[(e.source, e.target) for e in flow.edges],
+                travel=travel, days=self.days, seconds=self.seconds, every=trace.every,
+                sources=[nid for nid, n in self._nodes.items() if n.kind == "source"],
+                max_lag=2.0 * min(1.0, self.seconds / 8),
+            )
         self.channels = tl.channels
         self._channel_hex = [node_color(self._nodes[c]) for c in tl.channels]
         self._channel_rgb = [_rgb(c) for c in self._channel_hex]
