@@ -139,6 +139,7 @@ class EdgeItem(QGraphicsItem):
         self.prepareGeometryChange()
         if source is None or target is None:
             self.shapes, self._hit, self._bounds, self._curve = [], QPainterPath(), QRectF(), QPainterPath()
+            self._scene.edge_moved()
             return
         geometry = edge_geometry_at(
             (source.pos().x(), source.pos().y()), (target.pos().x(), target.pos().y()),
@@ -148,6 +149,7 @@ class EdgeItem(QGraphicsItem):
         self.shapes = edge_shapes(geometry, self.edge, self._scene.theme, volume=self.volume, highlight=self.isSelected())
         curve = qpath(self.shapes[0]) if isinstance(self.shapes[0], Path) else QPainterPath()
         self._curve = curve
+        self._scene.edge_moved()
         stroker = QPainterPathStroker()
         stroker.setWidth(12)
         self._hit = stroker.createStroke(curve)
@@ -158,6 +160,11 @@ class EdgeItem(QGraphicsItem):
                 self._hit.addRect(QRectF(shape.x, shape.y, shape.w, shape.h))
         self._bounds = self._hit.boundingRect().adjusted(-6, -6, 6, 6)
         self.update()
+
+    @property
+    def curve(self) -> QPainterPath:
+        """The edge's line alone, for drawing many edges as one path."""
+        return self._curve
 
     def boundingRect(self) -> QRectF:
         return self._bounds

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainterPath, QPen, QUndoStack
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
@@ -35,6 +35,9 @@ class FlowScene(QGraphicsScene):
         self.theme = theme
         self.snap_to_grid = True
         self.read_only = False
+        #: Zoomed so far out that edges are drawn as one path by the view (see set_far).
+        self.far = False
+        self._edges_path: QPainterPath | None = None
         self._nodes: dict[int, NodeItem] = {}
         self._by_id: dict[str, NodeItem] = {}
         self._edges: dict[int, EdgeItem] = {}
@@ -81,6 +84,7 @@ class FlowScene(QGraphicsScene):
         """Drop every item and make them again from the flow."""
         self._connecting = None
         self._nodes, self._by_id, self._edges, self._touching = {}, {}, {}, {}
+        self._edges_path = None
         self.clear()
         for node in self.flow.nodes:
             self._add_node_item(node)
@@ -90,6 +94,29 @@ class FlowScene(QGraphicsScene):
 
     def _flow_replaced(self, flow: Flow) -> None:
         self.rebuild()
+
+    def set_far(self, far: bool) -> None:
+        """Far out, edge items step aside and the view draws all edges as one path."""
+        if far == self.far:
+            return
+        self.far = far
+        for item in self._edges.values():
+            item.setVisible(not far)
+        self.update()
+
+    def edges_path(self) -> QPainterPath:
+        """Every edge's curve in one path (rebuilt after any edge moved)."""
+        if self._edges_path is None:
+            path = QPainterPath()
+            for item in self._edges.values():
+                path.addPath(item.curve)
+            self._edges_path = path
+        return self._edges_path
+
+    def edge_moved(self) -> None:
+        self._edges_path = None
+        if self.far:  # the view draws them with the background: have it drawn again
+            self.invalidate(QRectF(), QGraphicsScene.SceneLayer.BackgroundLayer)
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
@@ -109,6 +136,7 @@ class FlowScene(QGraphicsScene):
 
     def _add_edge_item(self, edge: Edge) -> EdgeItem:
         item = EdgeItem(edge, self)
+        item.setVisible(not self.far)
         self._edges[id(edge)] = item
         self.addItem(item)
         return item
@@ -166,6 +194,7 @@ class FlowScene(QGraphicsScene):
         item = self._edges.pop(id(edge), None)
         if item is not None:
             self.removeItem(item)
+        self._edges_path = None
         self._relane()
 
     def _edge_changed(self, edge: Edge, key: str) -> None:

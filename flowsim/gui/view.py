@@ -7,6 +7,7 @@ from PySide6.QtGui import QBrush, QPainter, QPen, QPixmap, QWheelEvent
 from PySide6.QtWidgets import QGraphicsView
 
 from flowsim.gui.painter import qcolor
+from flowsim.gui.items import LOD_SIMPLE
 from flowsim.gui.scene import FlowScene
 
 __all__ = ["FlowView"]
@@ -39,7 +40,7 @@ class FlowView(QGraphicsView):
         factor = max(MIN_ZOOM, min(MAX_ZOOM, factor))
         scale = factor / self.zoom()
         self.scale(scale, scale)
-        self.zoomChanged.emit(self.zoom())
+        self._zoomed()
 
     def zoom_in(self) -> None:
         self.set_zoom(self.zoom() * 1.25)
@@ -59,6 +60,10 @@ class FlowView(QGraphicsView):
         if self.zoom() > 1.0:
             self.set_zoom(1.0)
             self.centerOn(items.center())
+        self._zoomed()
+
+    def _zoomed(self) -> None:
+        self.flow_scene.set_far(self.zoom() < LOD_SIMPLE)
         self.zoomChanged.emit(self.zoom())
 
     def wheelEvent(self, event: QWheelEvent) -> None:
@@ -108,6 +113,12 @@ class FlowView(QGraphicsView):
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         theme = self.flow_scene.theme
         painter.fillRect(rect, qcolor(theme.background))
+        if self.flow_scene.far:
+            # Far out every edge is a thin line: one path for all of them, drawn once,
+            # instead of a thousand items each painting its own.
+            painter.setPen(QPen(qcolor(theme.edge), 0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(self.flow_scene.edges_path())
         if self.zoom() < 0.5:  # far out the grid is noise, and costly
             return
         painter.fillRect(rect, self._grid_brush(theme.grid))

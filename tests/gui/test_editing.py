@@ -230,3 +230,12 @@ def test_the_inspector_shows_where_a_preset_number_comes_from(window):
     window.scene.item_for_id("landing_page").setSelected(True)
     cite = window.inspector.findChild(type(window.zoom_label), "source_conversion")
     assert cite is not None and "Unbounce 2024" in cite.text()
+
+
+def test_far_out_the_view_draws_all_edges_as_one_path(window):
+    window.open_path(template_path("lead-flow"))
+    window.view.set_zoom(0.2)
+    assert window.scene.far and not any(item.isVisible() for item in window.scene.edge_items())
+    assert window.scene.edges_path().elementCount() > 0
+    window.view.set_zoom(1.0)
+    assert not window.scene.far and all(item.isVisible() for item in window.scene.edge_items())
