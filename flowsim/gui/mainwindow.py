@@ -22,6 +22,7 @@ from flowsim.gui.editing import align_command, clip_text, delete_command, layout
 from flowsim.gui.gallery import TemplateGallery
 from flowsim.gui.inspector import Inspector
 from flowsim.gui.items import NodeItem
+from flowsim.gui.overview import Overview
 from flowsim.gui.palette import Palette
 from flowsim.gui.problems import ProblemsPanel
 from flowsim.gui.results import ResultsPanel
@@ -67,6 +68,8 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(self.document)
         self.problems = ProblemsPanel(self.document, self.select_issue)
         self.palette_dock = self._dock("Palette", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.overview = Overview(self.view)
+        self.overview_dock = self._dock("Overview", self.overview, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.inspector_dock = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self.problems_dock = self._dock("Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.runner = SimulationRunner(self)
@@ -116,7 +119,7 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         view.addActions([a.snap, a.align_grid, a.auto_layout])
         view.addSeparator()
-        for dock in (self.palette_dock, self.inspector_dock, self.problems_dock, self.results_dock):
+        for dock in (self.palette_dock, self.overview_dock, self.inspector_dock, self.problems_dock, self.results_dock):
             view.addAction(dock.toggleViewAction())
         simulate = bar.addMenu("&Simulate")
         simulate.addActions([a.run, a.cancel_run])
@@ -186,6 +189,9 @@ class MainWindow(QMainWindow):
         a.cancel_export.triggered.connect(self.exporter.cancel)
         a.cancel_export.setEnabled(False)
         self.view.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f} %"))
+        hints = QGuiApplication.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):  # Qt 6.5+: follow the desktop live
+            hints.colorSchemeChanged.connect(self._color_scheme_changed)
         self.scene.selectionSummary.connect(self.inspector.show_selection)
         self.scene.renameRequested.connect(self.rename_in_place)
         doc.changed.connect(self._document_changed)
@@ -211,6 +217,11 @@ class MainWindow(QMainWindow):
         else:
             self.center.setCurrentWidget(self.view)
         self._update_counts()
+
+    def _color_scheme_changed(self, scheme) -> None:
+        self.scene.set_theme(DARK if scheme == Qt.ColorScheme.Dark else LIGHT)
+        self.view.viewport().update()
+        self.overview.viewport().update()
 
     def _issues_changed(self, issues) -> None:
         self._update_counts()

@@ -3,8 +3,9 @@
 Every replication compiles the same plain description of the flow (its nodes, edges and
 parameters as the file holds them) and draws from its own streams of one
 ``SeedSequence(seed)``; nothing else goes in, so its numbers do not depend on which
-process ran it, on how many there were, or on ``PYTHONHASHSEED``. Workers are started
-with the ``spawn`` method, which is safe from a GUI's threads on every platform.
+process ran it, on how many there were, or on ``PYTHONHASHSEED``. Workers are forked
+where that is safe (a command-line run on Linux) and spawned everywhere else, the app
+included (see ``_context``).
 """
 
 from __future__ import annotations
@@ -202,7 +203,16 @@ def _parallel(payload, config, options, jobs, progress, cancel):
 
 
 def _context() -> Any:
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
+    """``fork`` (quick to start) only where it is safe: on Linux, from the main thread of
+    a process with no other threads. Threads that Python does not count (Qt's, a
+    QThread's) are there whenever Qt is loaded, and a fork beside them can deadlock in
+    the child, so with Qt, or off the main thread, workers are spawned."""
+    if (
+        sys.platform.startswith("linux")
+        and threading.current_thread() is threading.main_thread()
+        and threading.active_count() == 1
+        and "PySide6" not in sys.modules
+    ):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 

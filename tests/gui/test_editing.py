@@ -239,3 +239,16 @@ def test_far_out_the_view_draws_all_edges_as_one_path(window):
     assert window.scene.edges_path().elementCount() > 0
     window.view.set_zoom(1.0)
     assert not window.scene.far and all(item.isVisible() for item in window.scene.edge_items())
+
+
+def test_the_overview_shows_where_the_canvas_is_and_moves_it(window, qtbot):
+    window.open_path(template_path("lead-flow"))
+    window.view.set_zoom(1.0)
+    window.view.centerOn(0, 0)
+    overview = window.overview
+    overview.refit()
+    before = overview.visible_area().center()
+    target = window.scene.item_for_id("won").sceneBoundingRect().center()
+    qtbot.mouseClick(overview.viewport(), Qt.MouseButton.LeftButton, pos=overview.mapFromScene(target))
+    after = overview.visible_area().center()
+    assert (after - target).manhattanLength() < (before - target).manhattanLength()
