@@ -471,7 +471,8 @@ class MainWindow(QMainWindow):
         if not self._laid_out:  # first start: give the canvas most of the room
             self._laid_out = True
             self.resizeDocks([self.palette_dock, self.inspector_dock], [180, 320], Qt.Orientation.Horizontal)
-            self.resizeDocks([self.problems_dock], [110], Qt.Orientation.Vertical)
+            self.resizeDocks([self.problems_dock, self.results_dock], [150, 150], Qt.Orientation.Vertical)
+            self.resizeDocks([self.palette_dock, self.overview_dock], [300, 150], Qt.Orientation.Vertical)
             QTimer.singleShot(0, self.view.fit)
 
     def closeEvent(self, event: QCloseEvent) -> None:

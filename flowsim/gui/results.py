@@ -82,7 +82,7 @@ class LeadsChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.series: list[tuple[float, float]] = []
-        self.setMinimumHeight(140)
+        self.setMinimumHeight(60)
 
     def set_series(self, series: list[tuple[float, float]]) -> None:
         self.series = series
