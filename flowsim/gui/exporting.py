@@ -49,6 +49,8 @@ class ExportDialog(QDialog):
         self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=int(flow.setting("seed")))
         self.theme = QComboBox()
         self.theme.addItems(["light", "dark"])
+        self.hide = QLineEdit()
+        self.hide.setPlaceholderText("ids or from->to, comma separated (optional)")
         form = QFormLayout(self)
         form.addRow("Format", self.format)
         form.addRow("File", where)
@@ -58,6 +60,7 @@ class ExportDialog(QDialog):
         form.addRow("Days simulated", self.days)
         form.addRow("Seed", self.seed)
         form.addRow("Theme", self.theme)
+        form.addRow("Leave out", self.hide)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
         buttons.accepted.connect(self.accept)
@@ -97,6 +100,9 @@ class ExportDialog(QDialog):
         if ext == ".mp4" and width % 2:
             width += 1  # the spin box steps by two; a typed odd width goes up by one
         options: dict[str, Any] = {"width": width, "theme": self.theme.currentText()}
+        hidden = [name.strip() for name in self.hide.text().split(",") if name.strip()]
+        if hidden:
+            options["hide"] = hidden
         if ext in _ANIMATED:
             options.update(fps=self.fps.value(), duration=self.duration.value(), days=self.days.value(), seed=self.seed.value())
         return options

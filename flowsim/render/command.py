@@ -40,6 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--theme", choices=("light", "dark"), default="light", help="colours (default: light)")
     parser.add_argument("--transparent", action="store_true",
                         help="no background (SVG and PNG only)")
+    parser.add_argument("--hide", action="append", default=[], metavar="ID[,ID…]",
+                        help="leave nodes (by id) or edges (from->to) out of the picture; may repeat")
 
 
 class ProgressBar:
@@ -97,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
         raise err.with_file(err.file or args.file) from None
     bar = ProgressBar(f"exporting {os.path.basename(args.output)}")
     try:
-        path = export_flow(flow, args.output, progress=bar, **options)
+        hide = [name for group in args.hide for name in group.split(",")]
+        path = export_flow(flow, args.output, progress=bar, hide=hide, **options)
     finally:
         bar.close()
     print(f"wrote {path} ({_size(path.stat().st_size)})")

@@ -15,10 +15,11 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from flowsim.errors import ExportError
 from flowsim.model.flow import Flow
+from flowsim.render.visible import visible_part
 
 __all__ = ["export_flow", "ExportOptions", "check_options", "check_target", "FORMATS", "DEFAULT_WIDTH", "DEFAULT_FPS"]
 
@@ -137,6 +138,7 @@ def export_flow(
     progress: Callable[[float], None] | None = None,
     cancel: Any = None,
     results: Any = None,
+    hide: Sequence[str] = (),
 ) -> Path:
     """Write ``flow`` (a Flow or a flow file) to ``out``; the format follows its extension.
 
@@ -147,6 +149,9 @@ def export_flow(
     the flow's shape, even for MP4), ``fps`` (GIF 15, MP4 30), ``duration`` in seconds
     (12 s for 90 days). ``results`` with a trace (its first replication) is animated
     instead of a new run; ``days`` and ``seed`` must then be left out.
+
+    ``hide`` leaves nodes (by id) and edges (``from->to``) out of the picture; an
+    animation still simulates the whole flow (see :func:`flowsim.render.visible.visible_part`).
 
     ``progress(fraction)`` is called as the work advances; ``cancel.is_set()`` stops it,
     raising :class:`flowsim.sim.Cancelled` and leaving no file. Returns the path written.
@@ -160,11 +165,12 @@ def export_flow(
         from flowsim.io import load_flow
 
         flow = load_flow(flow)
+    shown = visible_part(flow, hide)
     report = _Progress(progress)
     if options.animated:
-        _export_animation(flow, target, options, results, report, cancel)
+        _export_animation(flow, target, options, results, report, cancel, shown)
     else:
-        _export_still(flow, target, options, results)
+        _export_still(shown, target, options, results)
     report(1.0)
     return target
 
@@ -220,7 +226,7 @@ def _export_still(flow: Flow, target: Path, options: ExportOptions, results: Any
 
 
 def _export_animation(flow: Flow, target: Path, options: ExportOptions, results: Any,
-                      report: _Progress, cancel: Any) -> None:
+                      report: _Progress, cancel: Any, shown: Flow | None = None) -> None:
     from flowsim.render.animate import FRAME_PIXEL_FORMAT, Animation, default_duration, run_for_animation
     from flowsim.render.encode import RawVideo, encode_gif, encode_mp4, ffmpeg_exe
     from flowsim.render.theme import theme_named
@@ -243,7 +249,7 @@ def _export_animation(flow: Flow, target: Path, options: ExportOptions, results:
         if round(fps * duration) < 1:
             raise ExportError(f"a {duration:g}-second video at {fps:g} fps has no frames; make it longer")
         width = options.width or DEFAULT_WIDTH[suffix]
-        anim = Animation(flow, results, width=width, fps=fps, duration=duration,
+        anim = Animation(shown if shown is not None else flow, results, width=width, fps=fps, duration=duration,
                          theme=theme_named(options.theme), even=suffix == ".mp4")
         w, h = anim.size
         if h > MAX_HEIGHT or w * h > MAX_VIDEO_PIXELS:

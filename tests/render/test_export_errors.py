@@ -206,3 +206,11 @@ def test_cancel_before_the_run_leaves_no_file(tmp_path, valid_flow, monkeypatch)
     with pytest.raises(Cancelled):
         export_flow(valid_flow, tmp_path / "leads.gif", cancel=CancelAfter(0))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_hiding_a_name_that_is_not_there_is_refused_with_a_suggestion(tmp_path, valid_flow):
+    with pytest.raises(ExportError, match=r"no node has id 'sdr'.*did you mean 'sdrs'"):
+        export_flow(valid_flow, tmp_path / "x.svg", hide=["sdr"])
+    with pytest.raises(ExportError, match="no edge ads->won"):
+        export_flow(valid_flow, tmp_path / "x.svg", hide=["ads->won"])
+    assert list(tmp_path.iterdir()) == []
