@@ -25,6 +25,22 @@ def window(qtbot, tmp_path):
     win.document.discard_recovery()
 
 
+def wait_idle(qtbot, owner, timeout: int = 180_000) -> None:
+    """Wait until a window's worker (runner or exporter) has finished, however it ended.
+
+    Waiting on the state rather than on one signal cannot miss a signal that came first.
+    """
+    qtbot.waitUntil(lambda: not owner.busy, timeout=timeout)
+
+
+@pytest.fixture
+def reported(window, monkeypatch):
+    """The (title, text) of every error the window reports."""
+    seen = []
+    monkeypatch.setattr(window, "report_error", lambda title, text: seen.append((title, text)))
+    return seen
+
+
 def send_mouse(widget, kind, pos, button=Qt.MouseButton.LeftButton, buttons=None, modifiers=Qt.KeyboardModifier.NoModifier):
     """Deliver one mouse event with the buttons held (QTest's mouseMove cannot hold them)."""
     held = button if buttons is None else buttons

@@ -3,34 +3,30 @@
 import imageio.v3 as iio
 
 from flowsim.resources import template_path
+from tests.gui.conftest import wait_idle
 
 
 def test_export_a_still_and_an_animation_from_the_window(window, qtbot, tmp_path):
     window.open_path(template_path("lead-flow"))
     svg = tmp_path / "flow.svg"
-    task = window.exporter.start(svg, {"width": 1200, "theme": "light"})
-    with qtbot.waitSignal(task.succeeded, timeout=60_000):
-        pass
-    qtbot.waitUntil(lambda: not window.exporter.busy, timeout=10_000)
+    assert window.exporter.start(svg, {"width": 1200, "theme": "light"}) is not None
+    wait_idle(qtbot, window.exporter)
     assert "Landing-page form" in svg.read_text(encoding="utf-8")
     gif = tmp_path / "flow.gif"
-    task = window.exporter.start(gif, {"width": 320, "fps": 5, "duration": 2, "days": 20, "seed": 1, "theme": "dark"})
+    assert window.exporter.start(gif, {"width": 320, "fps": 5, "duration": 2, "days": 20, "seed": 1, "theme": "dark"})
     assert window.actions.cancel_export.isEnabled()
-    with qtbot.waitSignal(task.succeeded, timeout=120_000):
-        pass
-    qtbot.waitUntil(lambda: not window.exporter.busy, timeout=10_000)
+    wait_idle(qtbot, window.exporter)
     frames = iio.imread(gif, index=None)
     assert frames.shape[0] == 10 and frames.shape[2] == 320
     assert "Exported" in window.statusBar().currentMessage()
 
 
-def test_a_bad_export_says_why_and_leaves_no_file(window, qtbot, tmp_path):
+def test_a_bad_export_says_why_and_leaves_no_file(window, qtbot, tmp_path, reported):
     window.open_path(template_path("lead-flow"))
     out = tmp_path / "no" / "flow.png"
-    task = window.exporter.start(out, {"width": 100})
-    with qtbot.waitSignal(task.failed, timeout=60_000) as signal:
-        pass
-    assert "does not exist" in signal.args[0]
+    assert window.exporter.start(out, {"width": 100}) is not None
+    wait_idle(qtbot, window.exporter)
+    assert len(reported) == 1 and "does not exist" in reported[0][1]
     assert not out.parent.exists()
 
 
