@@ -8,6 +8,7 @@ flow with no errors here can be simulated.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Collection, Mapping
 
 from flowsim.errors import RuleError
@@ -82,8 +83,21 @@ def _parse_issue(node: Node, parse: _Parser, fields: frozenset) -> Issue | None:
     except RuleError as err:
         line = err.line if err.line is not None else node.line_of()
         subject = f"node {node.id!r}"
-        return Issue(err.message, line, node=node.id, field=_field_of(err.message), column=err.column, subject=subject)
+        column = err.column
+        start = node.columns.get(_path_of(err.message))
+        if column is not None and start is not None:
+            column += start  # the rule's own column, counted from the start of its line
+        return Issue(err.message, line, node=node.id, field=_field_of(err.message), column=column, subject=subject)
     return None
+
+
+def _path_of(message: str) -> tuple:
+    """``("fit", 2, "when")`` from a message that starts ``fit[2].when: …``."""
+    head = message.split(":", 1)[0].strip()
+    path: list = []
+    for part in re.findall(r"[A-Za-z_]\w*|\[\d+\]", head):
+        path.append(int(part[1:-1]) if part.startswith("[") else part)
+    return tuple(path)
 
 
 def _field_of(message: str) -> str | None:

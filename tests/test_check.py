@@ -78,3 +78,10 @@ def test_a_quadratic_shape_of_flow_is_still_checked(template_files):
         flow.add_edge(Edge(f"s{i}", "hub"))
         flow.add_edge(Edge("hub", f"t{i}", probability=1 / 300))
     assert check_flow(flow) == []
+
+
+def test_a_rule_inside_scoring_points_at_its_column_in_the_file():
+    text = _with_node(SCORE.format(body='    fit:\n      - {when: "scor > 1", points: 5}\n'), TO_SCORE)
+    (issue,) = [i for i in check_flow(loads_flow(text)) if i.is_error]
+    line = text.splitlines()[issue.line - 1]
+    assert issue.column == line.index("scor > 1") + 1

@@ -38,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
     """Load, validate and simulate ``args.file``; print the table; write JSON/CSV."""
     from flowsim.errors import FlowError, SimulationError
     from flowsim.io import load_flow
-    from flowsim.model import errors_in, validate
+    from flowsim.check import check_flow  # every problem, rules and structures included
+    from flowsim.model import errors_in
     from flowsim.sim.config import SimConfig
     from flowsim.sim.runner import simulate
 
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         if not folder.is_dir():
             raise FlowError(f"cannot write {path}: the folder {folder} does not exist")
     flow = load_flow(name)
-    errors = errors_in(validate(flow))
+    errors = errors_in(check_flow(flow))
     if errors:
         for issue in errors:
             print(issue.format(name), file=sys.stderr)
