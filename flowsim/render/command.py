@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", metavar="OUT", required=True,
                         help="the file to write: .svg or .png (the diagram), .gif or .mp4 (the leads flowing)")
     parser.add_argument("--width", type=_number, metavar="W",
-                        help="width in pixels, 16–8192 (default: the flow's own size; GIF 640; MP4 1280); "
+                        help="width in pixels, 16–8192 (default: the flow's own size; GIF 960; MP4 1280); "
                              "the height follows the flow's shape")
     parser.add_argument("--fps", type=_number, metavar="F", help="frames a second (GIF 15, MP4 30)")
     parser.add_argument("--duration", type=_number, metavar="SEC",

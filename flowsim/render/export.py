@@ -26,7 +26,7 @@ __all__ = ["export_flow", "ExportOptions", "check_options", "check_target", "FOR
 FORMATS = (".svg", ".png", ".gif", ".mp4")
 ANIMATED = (".gif", ".mp4")
 #: Default picture widths (stills: the flow's own size, one pixel per canvas unit).
-DEFAULT_WIDTH = {".gif": 640, ".mp4": 1280}
+DEFAULT_WIDTH = {".gif": 960, ".mp4": 1280}  # GIF: at 640 a wide flow's card text is ~4 px tall
 DEFAULT_FPS = {".gif": 15, ".mp4": 30}
 MIN_WIDTH, MAX_WIDTH = 16, 8192
 #: GIF frame delays are whole hundredths of a second and browsers slow anything under
@@ -145,7 +145,7 @@ def export_flow(
     ``.svg``/``.png``: the diagram (with a run's badges and edge widths when ``results`` is
     given); ``width`` in pixels (default: the flow's own size), ``transparent`` background.
     ``.gif``/``.mp4``: one simulated run (``days``, ``seed``; the flow's settings by
-    default, no warm-up) as moving leads: ``width`` (GIF 640, MP4 1280; the height follows
+    default, no warm-up) as moving leads: ``width`` (GIF 960, MP4 1280; the height follows
     the flow's shape, even for MP4), ``fps`` (GIF 15, MP4 30), ``duration`` in seconds
     (12 s for 90 days). ``results`` with a trace (its first replication) is animated
     instead of a new run; ``days`` and ``seed`` must then be left out.
