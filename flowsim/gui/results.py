@@ -146,7 +146,7 @@ class ResultsPanel(QWidget):
         self.summary.setObjectName("results_summary")
         self.summary.setWordWrap(True)
         self.tabs = QTabWidget()
-        self.funnel = _table(["Stage", "Mean", "95 % CI", "Conversion"])
+        self.funnel = _table(["Stage", "Mean", "Conversion", "95 % CI"])
         self.nodes = _table(["Node", "Entered", "Leaked", "Leak %", "Wait", "Time in node", "Utilization", "Went cold"])
         self.channels = _table(["Channel", "Leads", "Cost", "Cost per SQL", "Customers"])
         self.times = _table(["Time to", "Mean", "Median", "90th percentile", "Leads"])
@@ -181,7 +181,7 @@ class ResultsPanel(QWidget):
             f"(median) · {config.replications} replications, seed {config.seed}"
         )
         _fill(self.funnel, [
-            [label, _num(funnel[key]), _ci(funnel[key]), _pct(funnel[rate]) if rate else ""]
+            [label, _num(funnel[key]), _pct(funnel[rate]) if rate else "", _ci(funnel[key])]
             for key, label, rate in _FUNNEL
         ])
         titles = {node.id: node.title for node in flow.nodes}

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QSpinBox
 
 from flowsim.errors import FlowError
@@ -112,6 +113,8 @@ class SimulationRunner(TaskOwner):
         window.scene.set_overlay(stats, volumes)
         window.results_dock.show()
         window.results_dock.raise_()
+        if window.results_dock.height() < 260:  # room for the funnel's five rows
+            window.resizeDocks([window.results_dock], [280], Qt.Orientation.Vertical)
         return "Simulation finished"
 
     def export(self, kind: str) -> None:
