@@ -140,24 +140,28 @@ def _init_worker(stop: Any, shares: Any) -> None:
     _WORKER["plans"] = {}
 
 
-def _task(token: str, payload: dict[str, Any], config: SimConfig, index: int,
+def _task(token: str, payload: dict[str, Any], config: SimConfig, indexes: list[int],
           options: TraceOptions | None) -> tuple[str, Any]:
+    """Run a block of replications in this worker; ``options`` traces replication 0."""
     plans = _WORKER["plans"]
     if token not in plans:
         plans.clear()
         plans[token] = compile_flow(flow_from_payload(payload))
     shares, stop = _WORKER["shares"], _WORKER["stop"]
+    done = []
+    for index in indexes:
+        def report(fraction: float, index: int = index) -> None:
+            shares[index] = fraction
 
-    def report(fraction: float) -> None:
-        shares[index] = fraction
-
-    try:
-        raw, trace = run_replication(plans[token], config, index, options, report, stop.is_set)
-    except SimulationError as err:  # FlowError does not pickle its line: send the parts
-        return "error", (err.message, err.file, err.line, err.column)
-    except Cancelled:
-        return "cancelled", None
-    return "ok", (raw, trace)
+        try:
+            raw, trace = run_replication(plans[token], config, index, options if index == 0 else None,
+                                         report, stop.is_set)
+        except SimulationError as err:  # the parts, so the worker's line and column survive
+            return "error", (err.message, err.file, err.line, err.column)
+        except Cancelled:
+            return "cancelled", None
+        done.append((index, raw, trace))
+    return "ok", done
 
 
 def _parallel(payload, config, options, jobs, progress, cancel):
@@ -168,10 +172,14 @@ def _parallel(payload, config, options, jobs, progress, cancel):
     token = hashlib.sha256(pickle.dumps(payload, protocol=4)).hexdigest()
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                                initializer=_init_worker, initargs=(stop, shares))
+    # A few blocks of replications per worker rather than one task each: fewer round trips,
+    # and still enough blocks that a slow one does not leave a core idle for long.
+    blocks = min(reps, jobs * 3)
+    bounds = [round(reps * k / blocks) for k in range(blocks + 1)]
     try:
         futures = [
-            pool.submit(_task, token, payload, config, index, options if index == 0 else None)
-            for index in range(reps)
+            pool.submit(_task, token, payload, config, list(range(bounds[k], bounds[k + 1])), options)
+            for k in range(blocks)
         ]
         pending = set(futures)
         while pending:
@@ -188,14 +196,16 @@ def _parallel(payload, config, options, jobs, progress, cancel):
                         stop.set()
                         message, file, line, column = value
                         raise SimulationError(message, file=file, line=line, column=column)
-        raws, first = [], None
-        for index, future in enumerate(futures):
+        raws: list[dict[str, Any]] = [{} for _ in range(reps)]
+        first = None
+        for future in futures:
             status, value = future.result()
             if status != "ok":
                 raise Cancelled()
-            raws.append(value[0])
-            if index == 0:
-                first = value[1]
+            for index, raw, trace in value:
+                raws[index] = raw
+                if index == 0:
+                    first = trace
         return raws, first
     finally:
         stop.set()  # on any way out (Ctrl-C, an error), running workers stop at their next step
