@@ -30,6 +30,7 @@ SIMULATION_DEFAULTS: dict[str, Any] = {"days": 90, "replications": 10, "seed": 4
 NODE_HEAD_KEYS = ("id", "kind", "label", "position", "color")
 #: Keys an edge carries outside ``extra``, in file order.
 EDGE_KEYS = ("from", "to", "when", "probability", "label")
+_EDGE_ATTRIBUTES = dict(zip(EDGE_KEYS, ("source", "target", "when", "probability", "label")))
 
 Path = tuple  # a key path inside a node, an edge or the flow: ("arrivals", "per_day")
 
@@ -125,12 +126,16 @@ class Edge(_Annotated):
     def is_default(self) -> bool:
         return self.when is None and self.probability is None
 
+    @staticmethod
+    def attribute_of(key: str) -> str | None:
+        """The attribute that holds file key ``key`` (``from`` → ``source``), or None for
+        a key kept in ``extra``."""
+        return _EDGE_ATTRIBUTES.get(key)
+
     def get(self, key: str) -> Any:
         """A value by its file key (``from``, ``to``, ``when``, …)."""
-        attr = {"from": "source", "to": "target"}.get(key, key)
-        if attr in ("source", "target", "when", "probability", "label"):
-            return getattr(self, attr)
-        return self.extra.get(key)
+        attr = self.attribute_of(key)
+        return getattr(self, attr) if attr else self.extra.get(key)
 
     def copy(self) -> "Edge":
         return copy.deepcopy(self)
@@ -388,8 +393,8 @@ class Flow:
     def set_edge(self, edge: Edge, key: str, value: Any) -> Any:
         """Set an edge's value by file key; return the old value."""
         old = edge.get(key)
-        attr = {"from": "source", "to": "target"}.get(key, key)
-        if attr in ("source", "target", "when", "probability", "label"):
+        attr = Edge.attribute_of(key)
+        if attr:
             setattr(edge, attr, value)
         elif value is None:
             edge.extra.pop(key, None)
