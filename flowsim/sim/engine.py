@@ -16,11 +16,13 @@ through the same steps, each skipped when the node does not configure it:
 6. **leave** by the router: ``when`` edges in file order, else a ``probability`` edge,
    else the default edge, else the lead leaks here.
 
-Nothing is simulated that cannot change a number: a request for a free server is not
-waited for, a node with no delay costs no event, a nurture drip is settled in one step
-(nothing else can touch the lead while it is in the stream), and visits that abandon a
-capture form straight after a plain source are settled in bulk with numpy (their count,
-time in the form and trace events are exactly what one-by-one simulation would give).
+Nothing is simulated that cannot change a number. Leads meet only at servers, so a lead
+keeps its own clock and works out delays, rules and nurture drips at once, with no SimPy
+event; it waits for SimPy's clock only before it asks for a server (see
+:meth:`Replication._walk`). A request for a free server is not waited for, a nurture drip
+is settled in one step, and visits that abandon a capture form straight after a plain
+source are settled in bulk with numpy (their count, time in the form and trace events are
+exactly what one-by-one simulation would give).
 """
 
 from __future__ import annotations
@@ -199,8 +201,12 @@ class Replication:
         if not src.p.visits:
             self._create(lead, t)
         self.live[lead_id] = lead
-        env = self.env
-        env.timeout(t - env.now if t > env.now else 0.0).callbacks.append(Drive(self._walk(lead, src)))
+        walk = self._walk(lead, src, t)
+        try:
+            waits_for = walk.send(None)
+        except StopIteration:
+            return
+        waits_for.callbacks.append(Drive(walk))
 
     def _create(self, lead: Lead, now: float) -> None:
         lead.created = now
@@ -252,17 +258,25 @@ class Replication:
         return list(zip(times[kept].tolist(), (base + kept).tolist()))
 
     # --- the walk -----------------------------------------------------------------------
-    def _walk(self, lead: Lead, node: NodeRun):
-        """The lead's way through the flow (a generator run by :class:`~flowsim.sim.driver.Drive`)."""
+    def _walk(self, lead: Lead, node: NodeRun, now: float):
+        """The lead's way through the flow from ``node`` at ``now`` (a generator run by
+        :class:`~flowsim.sim.driver.Drive`).
+
+        ``now`` is the lead's own clock, which may run ahead of SimPy's: what a lead does
+        alone (delays, rules, a nurture drip) changes nothing another lead can see, so it
+        is worked out at once, with no event. The walk waits for SimPy's clock to catch up
+        only before it asks for a server, the one place leads meet. A lead whose clock
+        passes the end stops where it is, in progress, as if its timeout never fired.
+        """
         env = self.env
         W = self.warmup
+        end = self.end
         fields = lead.fields
         measured = lead.measured
         trace = self.trace if lead.traced else None
         reads_waited, reads_age = self.reads_waited, self.reads_age
         edge_counts = self.edge_counts
         while True:
-            now = env.now
             lead.hops += 1
             if measured:
                 node.entered += 1
@@ -276,6 +290,8 @@ class Replication:
                 return
             wait = 0.0
             if node.queues:
+                if now > env.now:
+                    yield env.timeout(now - env.now)
                 wait = yield from self._queue(lead, node, trace)
                 if wait is None:
                     return
@@ -285,8 +301,9 @@ class Replication:
             if node.delay is not None:
                 pause = node.delay()
                 if pause > 0.0:
-                    yield env.timeout(pause)
-                    now = env.now
+                    now += pause
+                    if now >= end:
+                        return
             if reads_age and lead.created is not None:
                 fields["age"] = now - lead.created
             kind = node.kind
@@ -303,10 +320,9 @@ class Replication:
                         fields["segment"] = segment
                 elif kind == NURTURE:
                     if p.touches:
-                        leave_at, unsubscribed = self._drip(lead, node, now)
-                        if leave_at > now:
-                            yield env.timeout(leave_at - now)
-                            now = env.now
+                        now, unsubscribed = self._drip(lead, node, now)
+                        if now >= end:
+                            return
                         if unsubscribed:
                             self._leak(lead, node, now, trace)
                             return

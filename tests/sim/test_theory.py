@@ -128,6 +128,24 @@ def test_littles_law_holds_for_the_queue_and_the_node(mm2):
         assert in_node == pytest.approx(rate * mm2.nodes["reps"]["time_in_node_days"].samples[i], rel=0.02)
 
 
+def test_leads_delayed_out_of_order_still_queue_as_erlang_c_predicts():
+    # A lead works out its own delays ahead of SimPy's clock (arrivals come in batches of
+    # years here) and meets the others only at the reps. Poisson arrivals shifted by
+    # independent delays are still Poisson at the same rate, so the reps must see M/M/2.
+    flow = make_flow(
+        [("ads", "source", {"arrivals": {"per_day": 1.4}}),
+         ("think", "segment", {"delay": {"dist": "exponential", "mean": 20}}),
+         ("reps", "sales", {"capacity": 2, "service": {"dist": "exponential", "mean": 1}}),
+         ("done", "sink", {})],
+        [{"from": "ads", "to": "think"}, {"from": "think", "to": "reps"}, {"from": "reps", "to": "done"}],
+    )
+    results = run(flow, days=10200, warmup_days=200, replications=12, seed=12, jobs=2)
+    low, high = interval(samples(results, "reps", "wait_days"))
+    assert low <= erlang_c_wait(1.4, 1.0, 2) <= high, (low, high)
+    low, high = interval(samples(results, "think", "time_in_node_days"))
+    assert low <= 20 <= high
+
+
 def test_littles_law_on_a_general_node_with_delay_and_patience():
     flow = make_flow(
         [("ads", "source", {"arrivals": {"per_day": 6, "weekdays": [2, 2, 2, 1, 1, 0.5, 0.5]}}),
