@@ -309,7 +309,7 @@ def _score_plan(key: int, model: ScoringModel) -> ScorePlan:
         cap_engagement=model.cap_engagement,
         cap_total=model.cap_total,
         threshold=model.threshold,
-        factor=model.decay_rule.factor if model.decay_rule is not None else None,
+        factor=model.decay_rule.curve() if model.decay_rule is not None else None,
         dynamic=bool(reads & DYNAMIC_FIELDS),
         stable=not reads & ENGINE_FIELDS,
         engagement_cap=math.inf if model.cap_engagement is None else model.cap_engagement,

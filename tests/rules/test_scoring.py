@@ -144,6 +144,16 @@ def test_percent_decay_counts_a_period_despite_float_rounding():
     assert scoring.decay_factor(0.1 + 0.2) == pytest.approx(0.125)
 
 
+@pytest.mark.parametrize(
+    "decay", [{"half_life": "30d"}, {"percent": 25, "every": "30d"}, {"percent": 50, "every": 0.1}, {"window": "1w"}]
+)
+def test_the_hot_loop_curve_gives_exactly_the_decay_factor(decay):
+    rule = model(decay=decay).decay_rule
+    curve = rule.curve()
+    for elapsed in [0.0, 0.1 + 0.2, 6.99, 7.0, 15.0, 29.999999, 30.0, 59.0, 60.0, 90.0, 365.25]:
+        assert curve(elapsed) == rule.factor(elapsed)
+
+
 def test_a_window_keeps_points_then_drops_them():
     scoring = model(decay={"window": "1w"})
     assert scoring.decay_factor(6.99) == 1.0
