@@ -12,8 +12,9 @@ the parallel speed-up. Prints figures and ratios; asserts nothing (run by ``make
    seven-component default template on one core. Target: under 5 s.
 3. 20 replications of the default template, 1 process vs 2. Target: ≥ 1.8× on 2 cores.
 
-Wall-clock figures move with whatever else the machine runs; CPU seconds are printed
-beside them.
+Wall-clock figures move with whatever else the machine runs (on a shared VM, the same
+work has taken anywhere from 1× to 1.6× as long). Figures 2 and 3 are therefore the best
+of a few runs, with every run printed beside them; figure 1 prints CPU seconds too.
 """
 
 from __future__ import annotations
@@ -216,16 +217,34 @@ def engine_vs_handwritten(days: float) -> None:
           f"{s_leads / s_wall:,.0f} leads/s: {(s_leads / s_wall) / (counts['leads'] / h_wall):.2f}× hand-written")
 
 
-def hundred_thousand_leads() -> None:
+def best_of(runs: int, fn):
+    """Time ``fn`` ``runs`` times: its value and every wall time, fastest first is min().
+
+    The fastest run is the figure: on a shared machine a slower one measures the
+    neighbours as much as the code (as ``timeit`` advises).
+    """
+    walls = []
+    for _ in range(runs):
+        value, wall, _ = timed(fn)
+        walls.append(wall)
+    return value, walls
+
+
+def _walls(walls: list[float]) -> str:
+    return ", ".join(f"{w:.2f}" for w in walls)
+
+
+def hundred_thousand_leads(runs: int = 3) -> None:
     flow = load_flow(TEMPLATE)
     per_day = sum(n.params["arrivals"]["per_day"] for n in flow.nodes if n.kind == "source")
     days = math.ceil(100_000 / (per_day * flow.node("landing_page").params["conversion"]))
     config = SimConfig(days=days, warmup_days=0, replications=1, seed=2, jobs=1)
-    results, wall, cpu = timed(lambda: simulate(flow, config))
+    results, walls = best_of(runs, lambda: simulate(flow, config))
     leads = results.funnel["leads"].mean
     arrivals = results.funnel["arrivals"].mean
     print(f"2. {leads:,.0f} leads ({arrivals:,.0f} visits, {days:,} days) through the default template on one core")
-    print(f"   {wall:.2f} s wall, {cpu:.2f} s cpu: {leads / wall:,.0f} leads/s   (target < 5 s)")
+    print(f"   best of {runs}: {min(walls):.2f} s wall, {leads / min(walls):,.0f} leads/s   (target < 5 s)"
+          f"; every run: {_walls(walls)} s")
 
 
 def _spin(seconds_of_work: int) -> float:
@@ -236,9 +255,9 @@ def _spin(seconds_of_work: int) -> float:
     return float(total)
 
 
-def machine_speedup(n: int = 12_000_000) -> float:
-    """How much faster two processes finish two equal pure-CPU jobs than one does: what
-    the cores of this machine give right now (a shared VM's vCPUs can give far below 2)."""
+def machine_speedup(n: int = 12_000_000) -> tuple[float, float]:
+    """Seconds for two equal pure-CPU jobs in one process, and in two: what the cores of
+    this machine give right now (a shared VM's vCPUs can give far below 2×)."""
     import multiprocessing
 
     start = time.perf_counter()
@@ -250,22 +269,32 @@ def machine_speedup(n: int = 12_000_000) -> float:
         start = time.perf_counter()
         pool.map(_spin, [n, n])
         two = time.perf_counter() - start
-    return one / two
+    return one, two
 
 
-def parallel_speedup(replications: int = 20) -> None:
+def parallel_speedup(replications: int = 20, rounds: int = 3) -> None:
+    """1 process against 2, ``rounds`` times in turn, and the best of each side."""
     flow = load_flow(TEMPLATE)
-    ceiling_before = machine_speedup()
-    one, t1, _ = timed(lambda: simulate(flow, SimConfig(replications=replications, jobs=1)))
-    two, t2, _ = timed(lambda: simulate(flow, SimConfig(replications=replications, jobs=2)))
-    ceiling = (ceiling_before + machine_speedup()) / 2
-    same = one.to_json() == two.to_json()
+    ones, twos, spin_ones, spin_twos = [], [], [], []
+    same = True
+    for _ in range(rounds):
+        one, t1, _ = timed(lambda: simulate(flow, SimConfig(replications=replications, jobs=1)))
+        two, t2, _ = timed(lambda: simulate(flow, SimConfig(replications=replications, jobs=2)))
+        same = same and one.to_json() == two.to_json()
+        ones.append(t1)
+        twos.append(t2)
+        s1, s2 = machine_speedup()
+        spin_ones.append(s1)
+        spin_twos.append(s2)
+    speedup = min(ones) / min(twos)
+    ceiling = min(spin_ones) / min(spin_twos)
     print(f"3. {replications} replications of the default template ({flow.setting('days')} days each), "
-          f"{os.cpu_count()} CPUs here")
-    print(f"   1 process {t1:.2f} s, 2 processes {t2:.2f} s: speed-up {t1 / t2:.2f}×   (target ≥ 1.8×)"
-          f"; identical results: {same}")
-    print(f"   the machine's own 2-process speed-up on pure busy work, same run: {ceiling:.2f}× "
-          f"(the engine reaches {t1 / t2 / ceiling:.0%} of it)")
+          f"{os.cpu_count()} CPUs here, best of {rounds} rounds")
+    print(f"   1 process {min(ones):.2f} s, 2 processes {min(twos):.2f} s: speed-up {speedup:.2f}×   "
+          f"(target ≥ 1.8×); identical results: {same}")
+    print(f"   every run: 1 process {_walls(ones)} s; 2 processes {_walls(twos)} s")
+    print(f"   the machine's own 2-process speed-up on pure busy work, same rounds: {ceiling:.2f}× "
+          f"(the engine reaches {speedup / ceiling:.0%} of it)")
 
 
 def main() -> None:
@@ -275,7 +304,7 @@ def main() -> None:
     if not quick:
         hundred_thousand_leads()
         print()
-    parallel_speedup(4 if quick else 20)
+    parallel_speedup(4 if quick else 20, rounds=1 if quick else 3)
 
 
 if __name__ == "__main__":  # workers re-import this file when they start with spawn

@@ -11,10 +11,8 @@ included (see ``_context``).
 from __future__ import annotations
 
 import copy
-import hashlib
 import math
 import multiprocessing
-import pickle
 import sys
 import threading
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -134,29 +132,37 @@ def _sequential(plan, config, options, progress, cancel):
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(stop: Any, shares: Any) -> None:
+def _init_worker(stop: Any, shares: Any, claimed: Any) -> None:
     _WORKER["stop"] = stop
     _WORKER["shares"] = shares
-    _WORKER["plans"] = {}
+    _WORKER["claimed"] = claimed
 
 
-def _task(token: str, payload: dict[str, Any], config: SimConfig, indexes: list[int],
-          options: TraceOptions | None) -> tuple[str, Any]:
-    """Run a block of replications in this worker; ``options`` traces replication 0."""
-    plans = _WORKER["plans"]
-    if token not in plans:
-        plans.clear()
-        plans[token] = compile_flow(flow_from_payload(payload))
-    shares, stop = _WORKER["shares"], _WORKER["stop"]
+def _task(payload: dict[str, Any], config: SimConfig, options: TraceOptions | None) -> tuple[str, Any]:
+    """Run replications in this worker until none are left; ``options`` traces replication 0.
+
+    Workers take the next replication from a shared counter as they finish one, so the
+    cores stay busy to the end (a slow replication holds up only itself) and no
+    replication costs a round trip to the parent.
+    """
+    plan = compile_flow(flow_from_payload(payload))
+    shares, stop, claimed = _WORKER["shares"], _WORKER["stop"], _WORKER["claimed"]
     done = []
-    for index in indexes:
+    while not stop.is_set():
+        with claimed.get_lock():
+            index = claimed.value
+            claimed.value += 1
+        if index >= config.replications:
+            break
+
         def report(fraction: float, index: int = index) -> None:
             shares[index] = fraction
 
         try:
-            raw, trace = run_replication(plans[token], config, index, options if index == 0 else None,
+            raw, trace = run_replication(plan, config, index, options if index == 0 else None,
                                          report, stop.is_set)
         except SimulationError as err:  # the parts, so the worker's line and column survive
+            stop.set()  # the other workers need not go on
             return "error", (err.message, err.file, err.line, err.column)
         except Cancelled:
             return "cancelled", None
@@ -169,18 +175,11 @@ def _parallel(payload, config, options, jobs, progress, cancel):
     context = _context()
     stop = context.Event()
     shares = context.Array("d", reps, lock=False)
-    token = hashlib.sha256(pickle.dumps(payload, protocol=4)).hexdigest()
+    claimed = context.Value("l", 0)
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                               initializer=_init_worker, initargs=(stop, shares))
-    # A few blocks of replications per worker rather than one task each: fewer round trips,
-    # and still enough blocks that a slow one does not leave a core idle for long.
-    blocks = min(reps, jobs * 3)
-    bounds = [round(reps * k / blocks) for k in range(blocks + 1)]
+                               initializer=_init_worker, initargs=(stop, shares, claimed))
     try:
-        futures = [
-            pool.submit(_task, token, payload, config, list(range(bounds[k], bounds[k + 1])), options)
-            for k in range(blocks)
-        ]
+        futures = [pool.submit(_task, payload, config, options) for _ in range(jobs)]
         pending = set(futures)
         while pending:
             _, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
@@ -206,6 +205,8 @@ def _parallel(payload, config, options, jobs, progress, cancel):
                 raws[index] = raw
                 if index == 0:
                     first = trace
+        if any(not raw for raw in raws):  # only a stop can leave one out, and a stop is a cancel
+            raise Cancelled()
         return raws, first
     finally:
         stop.set()  # on any way out (Ctrl-C, an error), running workers stop at their next step

@@ -65,3 +65,18 @@ def test_the_trace_comes_back_the_same_from_a_worker():
     here = simulate(flow, SimConfig(jobs=1, **config), trace=True).trace
     there = simulate(flow, SimConfig(jobs=2, **config), trace=True).trace
     assert here == there and len(here.events) > 1000
+
+
+def test_spawned_workers_give_the_same_numbers_as_forked_ones(monkeypatch):
+    # The app spawns its workers (a fork beside Qt's threads is unsafe); the command line
+    # forks them. Seven replications on two workers: one worker runs more than the other.
+    import multiprocessing
+
+    from flowsim.sim import runner
+
+    flow = load_flow(TEMPLATE)
+    config = SimConfig(days=20, replications=7, seed=3, jobs=2)
+    forked = simulate(flow, config).to_json()
+    monkeypatch.setattr(runner, "_context", lambda: multiprocessing.get_context("spawn"))
+    assert simulate(flow, config).to_json() == forked
+    assert forked == simulate(flow, SimConfig(days=20, replications=7, seed=3, jobs=1)).to_json()
