@@ -84,7 +84,8 @@ KIND_FIELDS: dict[NodeKind, tuple[FieldSpec, ...]] = {
     ),
     NodeKind.HANDOFF: (
         FieldSpec("accept", "probability", "share of leads sales accepts when answered at once"),
-        FieldSpec("speed_to_lead", "mapping", "acceptance multiplier by wait: {5m: 1.0, 1h: 0.5, 24h: 0.1}"),
+        FieldSpec("speed_to_lead", "mapping",
+                  "acceptance multiplier by wait: {5m: 1.0, 1h: 0.5, 24h: 0.1}; absent = the published effects"),
         FieldSpec("assignment", "mapping", "who gets the lead: round_robin, weighted or territory"),
     ),
     NodeKind.SALES: (

@@ -30,7 +30,10 @@ from flowsim.rules import (
 )
 from flowsim.sim.arrivals import ArrivalShape, parse_arrivals
 
-__all__ = ["Plan", "NodePlan", "ScorePlan", "compile_flow", "speed_multiplier", "SIM_FIELDS", "SCORE_FIELDS"]
+__all__ = [
+    "Plan", "NodePlan", "ScorePlan", "compile_flow", "speed_multiplier", "DEFAULT_SPEED_TO_LEAD",
+    "SIM_FIELDS", "SCORE_FIELDS",
+]
 
 #: Lead fields the simulation sets beyond :data:`flowsim.rules.LEAD_FIELDS`.
 SIM_FIELDS: tuple[str, ...] = tuple(f for f in ("accepted",) if f not in LEAD_FIELDS)
@@ -42,6 +45,21 @@ DYNAMIC_FIELDS = SCORE_FIELDS | {"touches", "age", "waited"}
 ENGINE_FIELDS = DYNAMIC_FIELDS | {"segment", "accepted"}
 #: ``every`` of a nurture node that gives ``touches`` but no ``every``.
 DEFAULT_EVERY = 7.0
+
+_MINUTE, _HOUR = 1.0 / 1440.0, 1.0 / 24.0
+#: A handoff's speed-to-lead curve when it sets none: the published response-time effects
+#: (domain.md) as multipliers of ``accept``, relative to an answer within 5 minutes.
+#: 30 min: 1/21 (MIT / InsideSales 2007: 21x the odds of qualifying at 5 vs 30 minutes);
+#: 1 h: no further drop within the hour; 2 h: a seventh of that (HBR 2011: nearly 7x
+#: likelier within an hour than an hour later); 24 h: a sixtieth (HBR 2011: more than 60x
+#: likelier within an hour than after 24 hours). Linear between points, flat beyond.
+DEFAULT_SPEED_TO_LEAD: tuple[tuple[float, float], ...] = (
+    (5 * _MINUTE, 1.0),
+    (30 * _MINUTE, 1 / 21),
+    (1 * _HOUR, 1 / 21),
+    (2 * _HOUR, 1 / 21 / 7),
+    (24 * _HOUR, 1 / 21 / 60),
+)
 
 
 @dataclass(frozen=True)
@@ -291,6 +309,8 @@ def _kind(plan: NodePlan, node: Node, fields: frozenset[str]) -> None:
                 if plan.service is None:
                     raise node_error(node, "assignment needs a service time: how long a rep works one lead",
                                      node.line_of("assignment"))
+            if kind == "handoff" and plan.curve is None and plan.queues:
+                plan.curve = DEFAULT_SPEED_TO_LEAD  # leads can wait here, and waiting costs
         elif kind == "sink":
             raw = node.params.get("outcome")
             plan.outcome = str(raw) if raw is not None else node.id

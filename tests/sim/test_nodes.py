@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flowsim.sim.plan import speed_multiplier
+from flowsim.sim.plan import DEFAULT_SPEED_TO_LEAD, compile_flow, speed_multiplier
 
 from .helpers import make_flow, run, samples
 
@@ -118,6 +118,46 @@ def test_speed_to_lead_is_linear_between_points_and_flat_beyond():
     assert speed_multiplier(curve, (5 / 1440 + 1 / 24) / 2) == pytest.approx(0.75)
     assert speed_multiplier(curve, 1 / 24) == pytest.approx(0.5)
     assert speed_multiplier(curve, 30.0) == 0.1
+
+
+def test_without_a_curve_of_its_own_a_handoff_uses_the_published_speed_to_lead_effects():
+    # Relative to an answer within 5 minutes: 21x lower odds at 30 minutes (MIT /
+    # InsideSales), 7x lower an hour later (HBR), 60x lower after 24 hours (HBR).
+    curve = DEFAULT_SPEED_TO_LEAD
+    assert speed_multiplier(curve, 0.0) == 1.0
+    assert speed_multiplier(curve, 30 / 1440) == pytest.approx(1 / 21)
+    assert speed_multiplier(curve, 1 / 24) == pytest.approx(1 / 21)
+    assert speed_multiplier(curve, 1 / 24) / speed_multiplier(curve, 2 / 24) == pytest.approx(7)
+    assert speed_multiplier(curve, 1 / 24) / speed_multiplier(curve, 3.0) == pytest.approx(60)
+    waits = [i / 1440 for i in range(0, 2000, 7)]
+    assert all(speed_multiplier(curve, a) >= speed_multiplier(curve, b) for a, b in zip(waits, waits[1:]))
+
+
+def understaffed_handoff(**params):
+    return make_flow(
+        [("ads", "source", {"arrivals": {"per_day": 20}}),
+         ("sdr", "handoff", {"accept": 1.0, "capacity": 1, "service": "1h", **params}),
+         ("sql", "sink", {}), ("no", "sink", {})],
+        [{"from": "ads", "to": "sdr"}, {"from": "sdr", "to": "sql", "when": "accepted"}, {"from": "sdr", "to": "no"}],
+    )
+
+
+def test_an_understaffed_handoff_loses_leads_to_slow_answers_by_default():
+    default = run(understaffed_handoff(), days=30, replications=2, seed=4)
+    flat = run(understaffed_handoff(speed_to_lead={"0m": 1.0}), days=30, replications=2, seed=4)
+    answered = default.nodes["sdr"]["exited"].mean
+    assert flat.nodes["no"]["entered"].mean == 0  # a one-point curve: waiting costs nothing
+    assert default.nodes["sdr"]["wait_days"].mean > 1 / 24  # most wait far beyond 5 minutes
+    assert default.nodes["sql"]["entered"].mean < 0.5 * answered
+
+
+def test_a_handoff_that_answers_at_once_needs_no_curve():
+    plan = compile_flow(make_flow(
+        [("ads", "source", {"arrivals": {"per_day": 20}}), ("sdr", "handoff", {"accept": 0.5}), ("done", "sink", {})],
+        [{"from": "ads", "to": "sdr"}, {"from": "sdr", "to": "done"}],
+    ))
+    assert plan.nodes[1].curve is None
+    assert compile_flow(understaffed_handoff()).nodes[1].curve == DEFAULT_SPEED_TO_LEAD
 
 
 def test_patience_makes_waiting_leads_go_cold():
