@@ -100,8 +100,8 @@ def _arrivals(value: Any) -> Problem:
     if len(rates) != 1:
         return ("needs exactly one of per_day, per_week, per_month", None)
     for key in value:
-        if key not in _RATES and key not in ("weekdays", "ramp"):
-            return (f"unknown key {key!r}; arrivals take a rate, weekdays and ramp", key)
+        if key not in _RATES and key not in ("weekdays", "months", "ramp"):
+            return (f"unknown key {key!r}; arrivals take a rate, weekdays, months and ramp", key)
     rate = value[rates[0]]
     if not is_number(rate) or rate < 0:
         return (f"{rates[0]} must be a number ≥ 0, got {rate!r}", rates[0])
@@ -115,6 +115,16 @@ def _arrivals(value: Any) -> Problem:
             return ("weekdays must be 7 weights ≥ 0, Monday first", "weekdays")
         if not any(days):
             return ("weekdays cannot all be 0", "weekdays")
+    if "months" in value:
+        months = value["months"]
+        if (
+            not isinstance(months, list)
+            or len(months) != 12
+            or not all(is_number(m) and m >= 0 for m in months)
+        ):
+            return ("months must be 12 weights ≥ 0, the run's first month first", "months")
+        if not any(months):
+            return ("months cannot all be 0", "months")
     if "ramp" in value:
         problem = _duration(value["ramp"])
         if problem:

@@ -55,7 +55,7 @@ COMMON_FIELDS: tuple[FieldSpec, ...] = (
 
 KIND_FIELDS: dict[NodeKind, tuple[FieldSpec, ...]] = {
     NodeKind.SOURCE: (
-        FieldSpec("arrivals", "arrivals", "Poisson arrivals: {per_day: N}, optional weekdays and ramp"),
+        FieldSpec("arrivals", "arrivals", "Poisson arrivals: {per_day: N}, optional weekdays, months and ramp"),
         FieldSpec("cost_per_lead", "amount", "what one lead from this channel costs"),
         FieldSpec("attributes", "mapping", "how leads look: categorical mixes or distributions per attribute"),
         FieldSpec("behaviours", "mapping", "probability that a lead shows each behaviour (pricing_page: 0.3)"),

@@ -1,4 +1,4 @@
-"""Poisson arrivals of a source: a daily rate, an optional weekly shape and a ramp.
+"""Poisson arrivals of a source: a daily rate, optional weekly and seasonal shapes, a ramp.
 
 ``arrivals: {per_day: 40, weekdays: [1.2, 1.2, 1.1, 1.0, 0.9, 0.3, 0.3], ramp: 2w}``
 
@@ -7,6 +7,11 @@
 * ``weekdays`` are relative weights, Monday first. They are scaled to average 1, so the
   rate stays the mean over a whole week and only its spread over the days changes. Day 0
   of a run is a Monday; day ``d`` is weekday ``d mod 7``.
+* ``months`` are 12 relative weights for the months of the run, its first month first
+  (a month is 365/12 days; a longer run repeats them each year). They too are scaled to
+  average 1, so they move arrivals between seasons and keep the yearly total: a December
+  lull and a January rush are ``months: [0.6, 1.3, 1.1, ...]`` for a run starting in
+  December.
 * ``ramp`` makes the rate climb linearly from 0 at the start of the run to the full rate
   at ``ramp`` days.
 
@@ -28,6 +33,8 @@ __all__ = ["ArrivalShape", "parse_arrivals", "arrival_batches"]
 
 #: Candidates drawn at once.
 _BATCH = 2048
+#: The length of a month of ``months``, in days.
+MONTH = 365.0 / 12.0
 
 
 @dataclass(frozen=True)
@@ -37,17 +44,21 @@ class ArrivalShape:
     rate: float
     weekdays: tuple[float, ...] | None = None  # 7 factors averaging 1, Monday first
     ramp: float = 0.0  # days
+    months: tuple[float, ...] | None = None  # 12 factors averaging 1, the run's first month first
 
     @property
     def peak(self) -> float:
         """The highest rate this shape reaches."""
-        return self.rate * (max(self.weekdays) if self.weekdays else 1.0)
+        return (self.rate * (max(self.weekdays) if self.weekdays else 1.0)
+                * (max(self.months) if self.months else 1.0))
 
     def rate_at(self, times: np.ndarray) -> np.ndarray:
         """The rate at each of ``times`` (days)."""
         rate = np.full(times.shape, self.rate)
         if self.weekdays is not None:
             rate *= np.asarray(self.weekdays)[np.floor(times).astype(np.int64) % 7]
+        if self.months is not None:
+            rate *= np.asarray(self.months)[np.floor(times / MONTH).astype(np.int64) % 12]
         if self.ramp > 0:
             rate *= np.minimum(times / self.ramp, 1.0)
         return rate
@@ -62,15 +73,21 @@ def parse_arrivals(raw: Mapping[str, Any]) -> ArrivalShape:
     rate = arrivals_per_day(raw)
     if rate < 0:
         raise ValueError(f"the arrival rate cannot be negative, got {rate:g} a day")
-    weekdays = None
-    if raw.get("weekdays") is not None:
-        weights = [float(w) for w in raw["weekdays"]]
-        if len(weights) != 7 or min(weights) < 0 or sum(weights) <= 0:
-            raise ValueError("weekdays must be 7 weights ≥ 0, Monday first, not all 0")
-        mean = sum(weights) / 7.0
-        weekdays = tuple(w / mean for w in weights)
+    weekdays = _weights(raw.get("weekdays"), 7, "weekdays must be 7 weights ≥ 0, Monday first, not all 0")
+    months = _weights(raw.get("months"), 12, "months must be 12 weights ≥ 0, the run's first month first, not all 0")
     ramp = parse_duration(raw["ramp"]) if raw.get("ramp") is not None else 0.0
-    return ArrivalShape(rate, weekdays, ramp)
+    return ArrivalShape(rate, weekdays, ramp, months)
+
+
+def _weights(raw: Any, count: int, wording: str) -> tuple[float, ...] | None:
+    """``count`` relative weights scaled to average 1, or None when ``raw`` is None."""
+    if raw is None:
+        return None
+    weights = [float(w) for w in raw]
+    if len(weights) != count or min(weights) < 0 or sum(weights) <= 0:
+        raise ValueError(wording)
+    mean = sum(weights) / count
+    return tuple(w / mean for w in weights)
 
 
 def arrival_batches(
@@ -80,7 +97,7 @@ def arrival_batches(
     peak = shape.peak
     if peak <= 0 or end <= 0:
         return
-    shaped = shape.weekdays is not None or shape.ramp > 0
+    shaped = shape.weekdays is not None or shape.months is not None or shape.ramp > 0
     t = 0.0
     while t < end:
         times = t + np.cumsum(rng.exponential(1.0 / peak, _BATCH))

@@ -34,6 +34,7 @@ CASES = {
     "two default edges": ("edges:\n", "edges:\n  - {from: sdrs, to: won}\n", "{from: sdrs, to: lost}", "already has a default way out"),
     "edge out of a sink": ("edges:\n", "edges:\n  - {from: won, to: lost}\n", "{from: won, to: lost}", "is a sink"),
     "bad arrivals": ("arrivals: {per_day: 40}", "arrivals: {per_day: -4}", "arrivals", "per_day must be a number ≥ 0"),
+    "bad month weights": ("arrivals: {per_day: 40}", "arrivals: {per_day: 40, months: [1, 2]}", "arrivals", "months must be 12 weights ≥ 0"),
     "bad simulation days": ("days: 30", "days: 0", "simulation", "number of days > 0"),
 }
 

@@ -193,6 +193,24 @@ def test_weekday_weights_and_ramp_shape_arrivals():
     assert abs(n - 1500) < 4 * 1500**0.5  # 500 while ramping up, then 1000
 
 
+def test_month_weights_give_arrivals_a_season_and_keep_the_yearly_total():
+    january_only = [1] + [0] * 11
+    flow = make_flow([("ads", "source", {"arrivals": {"per_day": 10, "months": january_only}}),
+                      ("done", "sink", {})], [{"from": "ads", "to": "done"}])
+    times = [e.time for e in run(flow, days=730, replications=1, trace=True).trace.events if e.event == "arrive"]
+    month = 365 / 12
+    assert times and all(t < month or 365 <= t < 365 + month for t in times)
+    assert abs(len(times) - 7300) < 4 * 7300**0.5
+    summer_lull = [1.2] * 5 + [0.4] * 3 + [1.2] * 4
+    flow = make_flow([("ads", "source", {"arrivals": {"per_day": 50, "months": summer_lull}}),
+                      ("done", "sink", {})], [{"from": "ads", "to": "done"}])
+    times = [e.time for e in run(flow, days=365, replications=1, trace=True).trace.events if e.event == "arrive"]
+    lull = sum(1 for t in times if 5 * month <= t < 8 * month)
+    expected = 50 * 365 * (3 * 0.4) / sum(summer_lull)
+    assert abs(lull - expected) < 4 * expected**0.5
+    assert abs(len(times) - 50 * 365) < 4 * (50 * 365) ** 0.5
+
+
 def test_every_node_can_leak_and_delay():
     flow = make_flow([("ads", "source", {"arrivals": {"per_day": 100}}),
                       ("slow", "segment", {"delay": "1d", "leak": 0.25}), ("done", "sink", {})],
