@@ -221,7 +221,7 @@ class MainWindow(QMainWindow):
     def _color_scheme_changed(self, scheme) -> None:
         self.scene.set_theme(DARK if scheme == Qt.ColorScheme.Dark else LIGHT)
         self.view.viewport().update()
-        self.overview.viewport().update()
+        self.overview.refit()
 
     def _issues_changed(self, issues) -> None:
         self._update_counts()

@@ -243,12 +243,34 @@ def test_far_out_the_view_draws_all_edges_as_one_path(window):
 
 def test_the_overview_shows_where_the_canvas_is_and_moves_it(window, qtbot):
     window.open_path(template_path("lead-flow"))
+    qtbot.wait(50)  # opening fits the flow into the canvas once events run
     window.view.set_zoom(1.0)
+    qtbot.waitUntil(lambda: window.view.horizontalScrollBar().maximum() > 0)  # the canvas can move
     window.view.centerOn(0, 0)
     overview = window.overview
     overview.refit()
     before = overview.visible_area().center()
     target = window.scene.item_for_id("won").sceneBoundingRect().center()
-    qtbot.mouseClick(overview.viewport(), Qt.MouseButton.LeftButton, pos=overview.mapFromScene(target))
+    qtbot.mouseClick(overview, Qt.MouseButton.LeftButton, pos=overview.map_from_scene(target).toPoint())
     after = overview.visible_area().center()
     assert (after - target).manhattanLength() < (before - target).manhattanLength()
+
+
+def test_moving_the_canvas_moves_the_overviews_frame_without_drawing_the_flow_again(window, qtbot):
+    window.open_path(template_path("lead-flow"))
+    qtbot.wait(50)  # opening fits the flow into the canvas once events run
+    window.view.set_zoom(1.0)
+    overview = window.overview
+    qtbot.waitUntil(lambda: window.view.horizontalScrollBar().maximum() > 0)
+    qtbot.wait(overview.SETTLE_MS * 2)
+    renders = overview.renders
+    frame = overview.visible_area()
+    bar = window.view.horizontalScrollBar()
+    for _ in range(5):
+        bar.setValue(bar.value() + 40)
+        overview.repaint()
+    qtbot.wait(overview.SETTLE_MS * 2)
+    assert overview.visible_area() != frame
+    assert overview.renders == renders
+    window.scene.item_for_id("won").setSelected(True)  # the picture changes: drawn again once it settles
+    qtbot.waitUntil(lambda: overview.renders == renders + 1)
