@@ -27,6 +27,7 @@ exactly what one-by-one simulation would give).
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 import numpy as np
@@ -150,7 +151,10 @@ class Replication:
         """Run to the end; return the raw counters (see :mod:`flowsim.sim.stats`)."""
         env = self.env
         for i in self.plan.sources:
-            env.process(self._source(self.nodes[i]))
+            # Driven like the walks: an error a lead's rules raise while its source starts
+            # it leaves env.run as it was raised (a SimPy process would rebuild it from
+            # its message alone, losing the rule's line and column).
+            env.timeout(0.0).callbacks.append(Drive(self._source(self.nodes[i])))
         with collector_paused():
             for step in range(1, STEPS + 1):
                 if cancelled is not None and cancelled():
@@ -160,8 +164,15 @@ class Replication:
                     progress(step / STEPS)
         return self._collect()
 
-    def _source(self, src: NodeRun):  # a SimPy process
+    def _source(self, src: NodeRun):
+        """Start the source's arrivals (a generator run by :class:`~flowsim.sim.driver.Drive`).
+
+        Arrival times come in numpy batches. Each lead starts on its own clock as soon as
+        it is drawn, but never more than a progress step ahead of SimPy's clock, so that
+        progress and cancel keep up however much a lead does on its own.
+        """
         env = self.env
+        stride = self.end / STEPS
         p = src.p
         rng = generator(self.seed, self.index, p.id, Purpose.ARRIVALS)
         bulk = None
@@ -176,9 +187,11 @@ class Replication:
                 base = src.count
                 src.count += len(times)
                 arrivals = zip(times.tolist(), range(base, base + len(times)))
-            # Each lead's process waits for its own arrival time: one event per arrival
-            # instead of two (a source step and a process start).
+            ahead = env.now + stride
             for t, number in arrivals:
+                if t > ahead:
+                    yield env.timeout(t - env.now)
+                    ahead = t + stride
                 self._arrive(src, t, number, bulk is not None)
             last = float(times[-1])
             if last > env.now:
@@ -290,8 +303,8 @@ class Replication:
                 return
             wait = 0.0
             if node.queues:
-                if now > env.now:
-                    yield env.timeout(now - env.now)
+                if now > env.now:  # leads meet here: wait for SimPy's clock to catch up
+                    yield env.timeout(_catch_up(env.now, now))
                 wait = yield from self._queue(lead, node, trace)
                 if wait is None:
                     return
@@ -557,6 +570,16 @@ class Replication:
 
     def finish_trace(self) -> Trace | None:
         return self.trace.finish(self.end) if self.trace is not None else None
+
+
+def _catch_up(clock: float, now: float) -> float:
+    """The delay that takes SimPy's clock from ``clock`` to ``now``, or a hair past it but
+    never short of it: ``clock + (now - clock)`` can round below ``now``, and a lead must
+    not reach a server before the moment it left its previous node."""
+    delay = now - clock
+    while clock + delay < now:
+        delay = math.nextafter(delay, math.inf)
+    return delay
 
 
 def _blocks_of(make: Callable[[], list[dict[str, Any]]]) -> Callable[[], dict[str, Any]]:

@@ -166,6 +166,9 @@ def _task(payload: dict[str, Any], config: SimConfig, options: TraceOptions | No
             return "error", (err.message, err.file, err.line, err.column)
         except Cancelled:
             return "cancelled", None
+        except BaseException:  # a bug, not the flow: stop the others too, and let it surface
+            stop.set()
+            raise
         done.append((index, raw, trace))
     return "ok", done
 

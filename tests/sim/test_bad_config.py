@@ -59,6 +59,24 @@ def test_a_rule_that_fails_at_run_time_names_the_node_and_edge(jobs):
     assert info.value.line == line_of(RULE_FAILS, "{from: sdrs, to: won")
 
 
+FAILS_BEFORE_ANY_QUEUE = VALID.replace(
+    "    cost_per_lead: 35\n",
+    "    cost_per_lead: 35\n    attributes:\n      company_size: {dist: lognormal, mean: 250, sd: 400}\n",
+).replace(
+    "  - {from: form, to: sdrs}",
+    "  - {from: form, to: sdrs, when: \"company_size > 'big'\"}\n  - {from: form, to: lost}",
+)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_rule_that_fails_on_the_way_to_the_first_queue_keeps_its_line(jobs):
+    # A lead works out everything before its first queue while its source starts it.
+    with pytest.raises(SimulationError) as info:
+        simulate_text(FAILS_BEFORE_ANY_QUEUE, jobs=jobs, replications=2)
+    assert "form → sdrs" in str(info.value)
+    assert info.value.line == line_of(FAILS_BEFORE_ANY_QUEUE, "{from: form, to: sdrs")
+
+
 def test_a_scoring_rule_that_fails_names_the_score_node():
     flow = make_flow(
         [("ads", "source", {"arrivals": {"per_day": 20}, "attributes": {"title": {"VP": 1.0}}}),

@@ -91,6 +91,28 @@ def test_the_trace_tells_each_leads_story_in_time_order():
     assert served and all(s[-4:] == ["start", "finish", "move", "sink"] for s in served)
 
 
+def test_a_lead_reaches_a_rep_only_after_it_moves_there():
+    # Leads work out long random delays on their own clocks, ahead of SimPy's, and meet
+    # at the reps: each one's queue or start must still come after its move to the reps.
+    flow = make_flow(
+        [("ads", "source", {"arrivals": {"per_day": 200}}),
+         ("think", "segment", {"delay": {"dist": "exponential", "mean": 60}}),
+         ("reps", "sales", {"capacity": 40, "service": {"dist": "exponential", "mean": 0.1}}),
+         ("done", "sink", {})],
+        [{"from": "ads", "to": "think"}, {"from": "think", "to": "reps"}, {"from": "reps", "to": "done"}],
+    )
+    events = run(flow, days=200, replications=1, seed=1, trace=TraceOptions(max_events=10**6)).trace.events
+    at: dict[int, str | None] = {}
+    served = 0
+    for e in events:
+        if e.event == "move":
+            at[e.lead] = e.target
+        elif e.event in ("queue", "start"):
+            assert at.get(e.lead) == e.source, e
+            served += e.event == "start"
+    assert served > 10_000
+
+
 def test_the_trace_is_bounded_and_says_where_it_stops():
     options = TraceOptions(max_events=200, every=1)
     trace = run(queue_flow(), days=30, replications=1, trace=options).trace
@@ -108,6 +130,30 @@ def test_progress_rises_to_one(jobs):
     simulate(queue_flow(), SimConfig(days=20, replications=3, jobs=jobs), progress=seen.append)
     assert seen and seen[-1] == 1.0
     assert seen == sorted(seen) and 0 <= seen[0]
+
+
+def test_progress_keeps_up_when_leads_do_much_on_their_own(monkeypatch):
+    # A long drip is worked out at once when a lead starts; sources still start leads
+    # only about a progress step ahead, so the first report comes early in the work.
+    flow = make_flow(
+        [("ads", "source", {"arrivals": {"per_day": 200}}),
+         ("drip", "nurture", {"touches": 200, "every": "1d", "engage": 0.3, "points": 1}),
+         ("done", "sink", {})],
+        [{"from": "ads", "to": "drip"}, {"from": "drip", "to": "done"}],
+    )
+    started = [0]
+    arrive = Replication._arrive
+
+    def counting(self, *args):
+        started[0] += 1
+        return arrive(self, *args)
+
+    monkeypatch.setattr(Replication, "_arrive", counting)
+    seen: list[int] = []
+    results = simulate(flow, SimConfig(days=10, warmup_days=0, replications=1, jobs=1),
+                       progress=lambda fraction: seen.append(started[0]))
+    total = results.funnel["arrivals"].mean
+    assert total > 1500 and seen[0] < 0.1 * total
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
