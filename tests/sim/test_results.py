@@ -14,7 +14,7 @@ from flowsim.io import load_flow
 from flowsim.sim import Cancelled, SimConfig, TraceOptions, simulate
 from flowsim.sim.engine import Replication
 from flowsim.sim.plan import compile_flow
-from flowsim.sim.trace import EVENTS
+from flowsim.sim.trace import EVENTS, TraceRecorder
 
 from tests.conftest import REPO
 
@@ -89,6 +89,16 @@ def test_the_trace_tells_each_leads_story_in_time_order():
         assert steps.count("leak") + steps.count("sink") <= 1
     served = [s for s in story.values() if s[-1] == "sink"]
     assert served and all(s[-4:] == ["start", "finish", "move", "sink"] for s in served)
+
+
+def test_a_full_trace_keeps_the_earliest_events_it_was_given():
+    # Leads record ahead of the run's clock, so events arrive out of time order.
+    recorder = TraceRecorder(max_events=4, every=1)
+    for lead, time in enumerate([9.0, 1.0, 7.0, 1.0, 3.0, 0.5, 8.0, 1.0]):
+        recorder.add(lead, time, None, "ads", "arrive")
+    trace = recorder.finish(end=10.0)
+    assert trace.truncated and trace.complete_until == 3.0
+    assert [(e.lead, e.time) for e in trace.events] == [(5, 0.5), (1, 1.0), (3, 1.0), (7, 1.0)]
 
 
 def test_a_lead_reaches_a_rep_only_after_it_moves_there():
