@@ -14,7 +14,6 @@ from flowsim.errors import FlowError
 from flowsim.gui.workers import Task, TaskOwner
 from flowsim.io.atomic import write_atomic
 from flowsim.model import Flow
-from flowsim.model.fieldcheck import arrivals_per_day
 from flowsim.render.overlay import run_overlay
 
 __all__ = ["RunDialog", "SimulationRunner", "TRACE_EVENTS"]
@@ -51,24 +50,12 @@ class RunDialog(QDialog):
 
 def _simulate(flow: Flow, settings: dict[str, Any], *, progress, cancel) -> Any:
     from flowsim.sim import SimConfig, TraceOptions, simulate
+    from flowsim.sim.arrivals import expected_arrivals
 
     config = SimConfig(jobs=os.cpu_count() or 1, **settings)
     every = max(1, math.ceil(expected_arrivals(flow, settings["days"]) / TRACED_ARRIVALS))
     trace = TraceOptions(max_events=TRACE_EVENTS, every=every)
     return simulate(flow, config, progress=progress, cancel=cancel, trace=trace)
-
-
-def expected_arrivals(flow: Flow, days: float) -> float:
-    """Roughly how many arrivals all sources make in ``days`` (mean rates)."""
-    total = 0.0
-    for node in flow.nodes:
-        arrivals = node.params.get("arrivals") if node.kind == "source" else None
-        if isinstance(arrivals, dict):
-            try:
-                total += arrivals_per_day(arrivals) * days
-            except (TypeError, ValueError):
-                pass
-    return total
 
 
 class SimulationRunner(TaskOwner):

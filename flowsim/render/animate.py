@@ -27,7 +27,6 @@ import cairocffi as cairo
 import numpy as np
 
 from flowsim.model.colors import to_rgba
-from flowsim.model.fieldcheck import arrivals_per_day
 from flowsim.model.flow import Flow
 from flowsim.render.look import CARD_H, CARD_W, edge_geometry, lanes, node_color
 from flowsim.render.overlay import run_overlay
@@ -37,6 +36,7 @@ from flowsim.render.shapes import Circle, Rect, Shape, Text
 from flowsim.render.text import text_width
 from flowsim.render.theme import LIGHT, Theme
 from flowsim.render.timeline import FADE, build_timeline
+from flowsim.sim.arrivals import expected_arrivals
 from flowsim.sim.driver import collector_paused
 
 __all__ = [
@@ -82,14 +82,7 @@ def run_for_animation(
     from flowsim.sim import SimConfig, TraceOptions, simulate
 
     run_days = days if days is not None else flow.setting("days")
-    expected = 0.0
-    for node in flow.nodes:
-        if node.kind == "source" and isinstance(node.params.get("arrivals"), dict):
-            try:
-                expected += arrivals_per_day(node.params["arrivals"]) * float(run_days)
-            except (TypeError, ValueError):
-                pass
-    every = max(1, math.ceil(expected / ARRIVAL_BUDGET))
+    every = max(1, math.ceil(expected_arrivals(flow, run_days) / ARRIVAL_BUDGET))
     config = SimConfig(days=days, seed=seed, replications=1, jobs=1, warmup_days=0)
     results = None
     for _ in range(3):

@@ -21,20 +21,25 @@ at the highest rate, each kept with probability rate(t) / highest rate.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 import numpy as np
 
 from flowsim.model.duration import parse_duration
 from flowsim.model.fieldcheck import arrivals_per_day
 
-__all__ = ["ArrivalShape", "parse_arrivals", "arrival_batches"]
+if TYPE_CHECKING:
+    from flowsim.model import Flow
+
+__all__ = ["ArrivalShape", "parse_arrivals", "arrival_batches", "expected_arrivals"]
 
 #: Candidates drawn at once.
 _BATCH = 2048
-#: The length of a month of ``months``, in days.
-MONTH = 365.0 / 12.0
+#: The length of a year and of a month of ``months``, in days.
+YEAR = 365.0
+MONTH = YEAR / 12.0
 
 
 @dataclass(frozen=True)
@@ -64,8 +69,23 @@ class ArrivalShape:
         return rate
 
     def expected(self, start: float, end: float) -> float:
-        """About how many arrivals fall in ``[start, end)`` (for the size guard)."""
-        return self.rate * max(end - start, 0.0)
+        """About how many arrivals fall in ``[start, end)``: the mean rate times the days,
+        with ``months`` weighed in (weekdays and the ramp move a few days' worth at most)."""
+        span = max(end - start, 0.0)
+        if self.months is None or span == 0.0:
+            return self.rate * span
+        years = math.floor(span / YEAR)  # whole years keep the mean
+        days = years * YEAR
+        t = start + days
+        while t < end:
+            month = math.floor(t / MONTH)
+            upto = min((month + 1) * MONTH, end)
+            if upto <= t:  # t sat on a month's boundary and rounding put it in the month before
+                month += 1
+                upto = min((month + 1) * MONTH, end)
+            days += (upto - t) * self.months[month % 12]
+            t = upto
+        return self.rate * days
 
 
 def parse_arrivals(raw: Mapping[str, Any]) -> ArrivalShape:
@@ -77,6 +97,20 @@ def parse_arrivals(raw: Mapping[str, Any]) -> ArrivalShape:
     months = _weights(raw.get("months"), 12, "months must be 12 weights ≥ 0, the run's first month first, not all 0")
     ramp = parse_duration(raw["ramp"]) if raw.get("ramp") is not None else 0.0
     return ArrivalShape(rate, weekdays, ramp, months)
+
+
+def expected_arrivals(flow: "Flow", days: float) -> float:
+    """About how many arrivals all of ``flow``'s sources make in ``days`` (sources whose
+    arrivals do not parse count none: validation reports them)."""
+    total = 0.0
+    for node in flow.nodes:
+        raw = node.params.get("arrivals") if node.kind == "source" else None
+        if isinstance(raw, Mapping):
+            try:
+                total += parse_arrivals(raw).expected(0.0, float(days))
+            except (TypeError, ValueError, KeyError):
+                pass
+    return total
 
 
 def _weights(raw: Any, count: int, wording: str) -> tuple[float, ...] | None:

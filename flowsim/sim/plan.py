@@ -48,7 +48,7 @@ DEFAULT_EVERY = 7.0
 
 _MINUTE, _HOUR = 1.0 / 1440.0, 1.0 / 24.0
 #: A handoff's speed-to-lead curve when it sets none: the published response-time effects
-#: (domain.md) as multipliers of ``accept``, relative to an answer within 5 minutes.
+#: as multipliers of ``accept``, relative to an answer within 5 minutes.
 #: 30 min: 1/21 (MIT / InsideSales 2007: 21x the odds of qualifying at 5 vs 30 minutes);
 #: 1 h: no further drop within the hour; 2 h: a seventh of that (HBR 2011: nearly 7x
 #: likelier within an hour than an hour later); 24 h: a sixtieth (HBR 2011: more than 60x

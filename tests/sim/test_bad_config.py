@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from flowsim.errors import SimulationError
@@ -138,6 +140,18 @@ def test_settings_out_of_range_are_refused(config, words):
 def test_more_arrivals_than_a_run_can_hold_are_refused():
     with pytest.raises(SimulationError) as info:
         simulate_text(broken("per_day: 40", "per_day: 10000000"), days=365)
+    assert "'ads'" in str(info.value) and "arrivals" in str(info.value)
+
+
+def test_a_seasonal_peak_counts_toward_the_arrival_limit():
+    # 1.6 million a day on average over a year is under the limit for 30 days, but not
+    # when the whole year's arrivals come in the first month.
+    peak = "per_day: 1600000, months: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]"
+    flow = loads_flow(broken("per_day: 40", peak), file="bad.flow.yaml")
+    cancelled = threading.Event()
+    cancelled.set()  # were the limit missed, the run would stop at once instead of taking hours
+    with pytest.raises(SimulationError) as info:
+        simulate(flow, SimConfig(days=30, jobs=1), cancel=cancelled)
     assert "'ads'" in str(info.value) and "arrivals" in str(info.value)
 
 

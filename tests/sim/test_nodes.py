@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from flowsim.sim.arrivals import parse_arrivals
 from flowsim.sim.plan import DEFAULT_SPEED_TO_LEAD, compile_flow, speed_multiplier
 
 from .helpers import make_flow, run, samples
@@ -209,6 +211,15 @@ def test_month_weights_give_arrivals_a_season_and_keep_the_yearly_total():
     expected = 50 * 365 * (3 * 0.4) / sum(summer_lull)
     assert abs(lull - expected) < 4 * expected**0.5
     assert abs(len(times) - 50 * 365) < 4 * (50 * 365) ** 0.5
+
+
+@pytest.mark.parametrize("start, end", [(0, 30), (0, 365), (10, 100), (300, 800), (0, 3650.5), (365 / 12, 2 * 365 / 12)])
+def test_the_expected_arrivals_follow_the_month_weights(start, end):
+    months = [3, 1, 0, 0, 2, 1, 1, 1, 1, 1, 0.5, 0.5]
+    shape = parse_arrivals({"per_day": 10, "months": months})
+    days = np.linspace(start, end, 200_001)
+    exact = np.trapezoid(shape.rate_at(days), days)
+    assert shape.expected(start, end) == pytest.approx(exact, rel=1e-3)
 
 
 def test_every_node_can_leak_and_delay():
