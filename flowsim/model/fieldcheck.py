@@ -105,26 +105,17 @@ def _arrivals(value: Any) -> Problem:
     rate = value[rates[0]]
     if not is_number(rate) or rate < 0:
         return (f"{rates[0]} must be a number ≥ 0, got {rate!r}", rates[0])
-    if "weekdays" in value:
-        days = value["weekdays"]
-        if (
-            not isinstance(days, list)
-            or len(days) != 7
-            or not all(is_number(d) and d >= 0 for d in days)
-        ):
-            return ("weekdays must be 7 weights ≥ 0, Monday first", "weekdays")
-        if not any(days):
-            return ("weekdays cannot all be 0", "weekdays")
-    if "months" in value:
-        months = value["months"]
-        if (
-            not isinstance(months, list)
-            or len(months) != 12
-            or not all(is_number(m) and m >= 0 for m in months)
-        ):
-            return ("months must be 12 weights ≥ 0, the run's first month first", "months")
-        if not any(months):
-            return ("months cannot all be 0", "months")
+    for key, count, order in (("weekdays", 7, "Monday first"), ("months", 12, "the run's first month first")):
+        if key in value:
+            weights = value[key]
+            if (
+                not isinstance(weights, list)
+                or len(weights) != count
+                or not all(is_number(w) and w >= 0 for w in weights)
+            ):
+                return (f"{key} must be {count} weights ≥ 0, {order}", key)
+            if not any(weights):
+                return (f"{key} cannot all be 0", key)
     if "ramp" in value:
         problem = _duration(value["ramp"])
         if problem:
