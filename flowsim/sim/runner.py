@@ -132,10 +132,11 @@ def _sequential(plan, config, options, progress, cancel):
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(stop: Any, shares: Any, claimed: Any) -> None:
+def _init_worker(stop: Any, shares: Any, claimed: Any, failed_at: Any) -> None:
     _WORKER["stop"] = stop
     _WORKER["shares"] = shares
     _WORKER["claimed"] = claimed
+    _WORKER["failed_at"] = failed_at
 
 
 def _task(payload: dict[str, Any], config: SimConfig, options: TraceOptions | None) -> tuple[str, Any]:
@@ -143,27 +144,33 @@ def _task(payload: dict[str, Any], config: SimConfig, options: TraceOptions | No
 
     Workers take the next replication from a shared counter as they finish one, so the
     cores stay busy to the end (a slow replication holds up only itself) and no
-    replication costs a round trip to the parent.
+    replication costs a round trip to the parent. When a replication fails, those after
+    it stop and none start, but those before it go on: one of them may fail too, and the
+    error reported must be the one a sequential run meets first.
     """
     plan = compile_flow(flow_from_payload(payload))
-    shares, stop, claimed = _WORKER["shares"], _WORKER["stop"], _WORKER["claimed"]
+    shares, stop, claimed, failed_at = (_WORKER[k] for k in ("shares", "stop", "claimed", "failed_at"))
     done = []
     while not stop.is_set():
         with claimed.get_lock():
             index = claimed.value
             claimed.value += 1
-        if index >= config.replications:
+        if index >= config.replications or index > failed_at.value:
             break
 
         def report(fraction: float, index: int = index) -> None:
             shares[index] = fraction
 
+        def cancelled(index: int = index) -> bool:
+            return stop.is_set() or failed_at.value < index
+
         try:
             raw, trace = run_replication(plan, config, index, options if index == 0 else None,
-                                         report, stop.is_set)
+                                         report, cancelled)
         except SimulationError as err:  # the parts, so the worker's line and column survive
-            stop.set()  # the other workers need not go on
-            return "error", (err.message, err.file, err.line, err.column)
+            with failed_at.get_lock():
+                failed_at.value = min(failed_at.value, index)
+            return "error", (index, err.message, err.file, err.line, err.column)
         except Cancelled:
             return "cancelled", None
         except BaseException:  # a bug, not the flow: stop the others too, and let it surface
@@ -179,8 +186,9 @@ def _parallel(payload, config, options, jobs, progress, cancel):
     stop = context.Event()
     shares = context.Array("d", reps, lock=False)
     claimed = context.Value("l", 0)
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                               initializer=_init_worker, initargs=(stop, shares, claimed))
+    failed_at = context.Value("l", reps)  # the first replication that failed, so far
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
+                               initargs=(stop, shares, claimed, failed_at))
     try:
         futures = [pool.submit(_task, payload, config, options) for _ in range(jobs)]
         pending = set(futures)
@@ -191,17 +199,14 @@ def _parallel(payload, config, options, jobs, progress, cancel):
                 raise Cancelled()
             if progress is not None:
                 progress(min(math.fsum(shares[:]) / reps, 1.0))
-            for future in futures:
-                if future.done() and future.exception() is None:
-                    status, value = future.result()
-                    if status == "error":
-                        stop.set()
-                        message, file, line, column = value
-                        raise SimulationError(message, file=file, line=line, column=column)
+        outcomes = [future.result() for future in futures]  # a worker's own crash raises here
+        errors = sorted(value for status, value in outcomes if status == "error")
+        if errors:
+            _, message, file, line, column = errors[0]
+            raise SimulationError(message, file=file, line=line, column=column)
         raws: list[dict[str, Any]] = [{} for _ in range(reps)]
         first = None
-        for future in futures:
-            status, value = future.result()
+        for status, value in outcomes:
             if status != "ok":
                 raise Cancelled()
             for index, raw, trace in value:

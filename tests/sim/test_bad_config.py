@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -10,6 +12,7 @@ from flowsim.errors import SimulationError
 from flowsim.io import loads_flow
 from flowsim.sim import SimConfig, simulate
 
+from tests.conftest import REPO
 from tests.flows import VALID, broken, line_of
 
 from .helpers import make_flow, run
@@ -77,6 +80,34 @@ def test_a_rule_that_fails_on_the_way_to_the_first_queue_keeps_its_line(jobs):
         simulate_text(FAILS_BEFORE_ANY_QUEUE, jobs=jobs, replications=2)
     assert "form → sdrs" in str(info.value)
     assert info.value.line == line_of(FAILS_BEFORE_ANY_QUEUE, "{from: form, to: sdrs")
+
+
+RARE_FAILURE = """
+import sys
+from flowsim.errors import SimulationError
+from flowsim.io import loads_flow
+from flowsim.sim import SimConfig, simulate
+text = sys.stdin.read()
+for jobs in (1, 2, 2):
+    try:
+        simulate(loads_flow(text, file="bad.flow.yaml"), SimConfig(jobs=jobs, replications=4, days=400, seed=22))
+    except SimulationError as err:
+        print(err)
+"""
+
+
+def test_parallel_workers_report_the_error_a_sequential_run_meets_first():
+    # The rule fails only for a rare big company, which each replication meets at its own
+    # moment, and the message names that lead's value. With seed 22, replication 0 meets
+    # its big company at 38 % of the run and replication 1 at 4 %, so the worker on 1 fails
+    # first; yet the report must be replication 0's, as in a sequential run. (In a plain
+    # process, as from the command line, where workers fork and start at once.)
+    rare = FAILS_BEFORE_ANY_QUEUE.replace("company_size > 'big'", "company_size > 4000 and company_size > 'big'")
+    done = subprocess.run([sys.executable, "-c", RARE_FAILURE], input=rare, capture_output=True, text=True,
+                          cwd=REPO, timeout=300)
+    messages = done.stdout.splitlines()
+    assert len(messages) == 3 and "company_size=" in messages[0], done.stderr
+    assert len(set(messages)) == 1, messages
 
 
 def test_a_scoring_rule_that_fails_names_the_score_node():
