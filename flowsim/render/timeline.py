@@ -15,7 +15,7 @@ Nothing here draws; :mod:`flowsim.render.animate` turns a :class:`Timeline` into
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -99,7 +99,7 @@ def count_before(times: np.ndarray, second: float) -> int:
 
 
 def build_timeline(
-    events: Iterable[tuple],
+    events: Sequence[tuple],
     *,
     node_ids: Sequence[str],
     edges: Sequence[tuple[str, str]],
@@ -110,16 +110,22 @@ def build_timeline(
     sources: Sequence[str] = (),
     max_lag: float = 2.0,
 ) -> Timeline:
-    """Lay out trace ``events`` (``(lead, time, source, target, event)``, sorted by time).
+    """Lay out trace ``events`` (``(lead, time, source, target, event[, nth])``, sorted by time).
 
     ``edges`` are the flow's (source, target) pairs and ``travel`` the video seconds a dot
-    takes along each; a move between two nodes joined by several edges takes the first.
+    takes along each; a move between two nodes joined by several edges takes the ``nth``
+    of them (in the order of ``edges``; the first when events carry no ``nth``).
     ``sources`` fixes the order of the channels (others follow in order of arrival).
     """
     index = {nid: i for i, nid in enumerate(node_ids)}
-    edge_of: dict[tuple[str, str], int] = {}
-    for i, pair in enumerate(edges):
-        edge_of.setdefault(pair, i)
+    edge_of: dict[tuple[str, str, int], int] = {}
+    parallel: dict[tuple[str, str], int] = {}
+    for i, (source, target) in enumerate(edges):
+        nth = parallel.get((source, target), 0)
+        parallel[(source, target)] = nth + 1
+        edge_of[(source, target, nth)] = i
+    if events and len(events[0]) == 5:
+        events = [(*e, 0) for e in events]
     scale = seconds / days
     channels: list[str] = list(dict.fromkeys(sources))
     channel_of: dict[str, int] = {c: i for i, c in enumerate(channels)}
@@ -133,7 +139,7 @@ def build_timeline(
     state: dict[int, list] = {}
     add_travel, add_leak, add_queue = travels.append, leaks.append, queues.append
     node_of, get_state = index.get, state.get
-    for lead, time, source, target, event in events:
+    for lead, time, source, target, event, nth in events:
         v = time * scale
         if event == "arrive":
             node = index.get(target)
@@ -155,7 +161,7 @@ def build_timeline(
         w = v if v > ready else ready
         if event == "move":
             node = node_of(target)
-            e = edge_of.get((source, target), -1)
+            e = edge_of.get((source, target, nth), -1)
             end = w
             lag = w - v
             if e >= 0 and lag < max_lag:

@@ -402,7 +402,7 @@ class Replication:
                 node.tin_n += 1
                 edge_counts[p.edge_index[j]] += 1
             if trace is not None:
-                trace.add(lead.id, now, node.id, target.id, "move")
+                trace.add(lead.id, now, node.id, target.id, "move", p.edge_nth[j])
             node = target
 
     def _queue(self, lead: Lead, node: NodeRun, trace: TraceRecorder | None):

@@ -120,6 +120,7 @@ class NodePlan:
         self.router: Router | None = None
         self.targets: tuple[int, ...] = ()  # node index of each outgoing edge
         self.edge_index: tuple[int, ...] = ()  # flow.edges index of each outgoing edge
+        self.edge_nth: tuple[int, ...] = ()  # which of the edges to the same target each is
         self.edge_names: tuple[str, ...] = ()
         self.refresh = False  # rules here read the score: decay it to now first
         self.reads: frozenset[str] = frozenset()
@@ -397,6 +398,7 @@ def _routing(plan: NodePlan, flow: Flow, edge_ids: list[int], index: Mapping[str
     plan.router = router
     plan.targets = tuple(index[e.target] for e in edges)
     plan.edge_index = tuple(edge_ids)
+    plan.edge_nth = tuple(sum(e.target == edge.target for e in edges[:k]) for k, edge in enumerate(edges))
     plan.edge_names = tuple(names)
     plan.reads |= {f for _, rule in router.conditions for f in rule.fields}
     plan.refresh = bool(plan.reads & SCORE_FIELDS)

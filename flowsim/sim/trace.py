@@ -7,7 +7,8 @@ the replication), the simulated time in days, and:
 event     source                target               meaning
 ========  ====================  ===================  =====================================
 arrive    None                  the source node      an arrival (visit or lead) appears
-move      node it leaves        node it enters       it takes an edge
+move      node it leaves        node it enters       it takes an edge (``nth`` says
+                                                     which, when two nodes have several)
 queue     the node              None                 it waits for a rep (all reps busy)
 start     the node              None                 a rep starts working it
 finish    the node              None                 the rep is done with it
@@ -45,6 +46,9 @@ class TraceEvent(NamedTuple):
     source: str | None
     target: str | None
     event: str
+    #: For a move: which of the edges from ``source`` to ``target`` the lead took, in file
+    #: order (0 = the first; only flows with parallel edges have others).
+    nth: int = 0
 
 
 @dataclass(frozen=True)
@@ -73,16 +77,17 @@ class TraceRecorder:
     def __init__(self, max_events: int, every: int) -> None:
         self.max_events = max_events
         self.every = every
-        self.events: list[tuple[float, int, int, str | None, str | None, str]] = []
-        self._heap: list[tuple[float, int, int, str | None, str | None, str]] | None = None
+        self.events: list[tuple[float, int, int, str | None, str | None, str, int]] = []
+        self._heap: list[tuple[float, int, int, str | None, str | None, str, int]] | None = None
         self._seq = 0
         self.first_dropped = math.inf
 
-    def add(self, lead: int, time: float, source: str | None, target: str | None, event: str) -> None:
+    def add(self, lead: int, time: float, source: str | None, target: str | None, event: str,
+            nth: int = 0) -> None:
         self._seq += 1
         if self._heap is None:
             if len(self.events) < self.max_events:
-                self.events.append((time, self._seq, lead, source, target, event))
+                self.events.append((time, self._seq, lead, source, target, event, nth))
                 return
             # full: from here on, keep the earliest (negated keys make heapq's min-heap a max-heap)
             self._heap = [(-t, -seq, *rest) for t, seq, *rest in self.events]
@@ -90,7 +95,7 @@ class TraceRecorder:
             self.events = []
         latest = self._heap[0]
         if (time, self._seq) < (-latest[0], -latest[1]):
-            heapq.heapreplace(self._heap, (-time, -self._seq, lead, source, target, event))
+            heapq.heapreplace(self._heap, (-time, -self._seq, lead, source, target, event, nth))
             dropped = -latest[0]
         else:
             dropped = time
@@ -112,5 +117,5 @@ class TraceRecorder:
         cut = self.first_dropped
         if cut < math.inf:
             rows = [row for row in rows if row[0] < cut]
-        events = tuple(TraceEvent(lead, time, src, dst, ev) for time, _, lead, src, dst, ev in rows)
+        events = tuple(TraceEvent(lead, time, src, dst, ev, nth) for time, _, lead, src, dst, ev, nth in rows)
         return Trace(events, cut < math.inf, min(cut, end), self.every, self.max_events)

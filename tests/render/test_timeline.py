@@ -85,3 +85,13 @@ def test_an_empty_trace_lays_out_nothing():
     assert len(tl.travel_start) == len(tl.leak_time) == len(tl.queue_start) == 0
     assert tl.busiest() == 0
     assert tl.counts_at(5.0)[0].tolist() == [0, 0, 0, 0]
+
+
+def test_a_move_takes_the_parallel_edge_the_trace_names():
+    edges = EDGES + [("form", "rep")]  # a second edge from the form to the rep, drawn in its own lane
+    events = [(1, 1.0, None, "ads", "arrive", 0), (1, 1.0, "ads", "form", "move", 0),
+              (1, 2.0, "form", "rep", "move", 1),
+              (2, 3.0, None, "ads", "arrive", 0), (2, 3.0, "ads", "form", "move", 0),
+              (2, 4.0, "form", "rep", "move", 0)]
+    tl = layout(events, edges=edges, travel=TRAVEL + [0.5])
+    assert tl.travel_edge.tolist() == [0, 4, 0, 1]

@@ -91,6 +91,20 @@ def test_the_trace_tells_each_leads_story_in_time_order():
     assert served and all(s[-4:] == ["start", "finish", "move", "sink"] for s in served)
 
 
+def test_a_move_says_which_of_two_parallel_edges_it_took():
+    flow = make_flow(
+        [("ads", "source", {"arrivals": {"per_day": 200}, "attributes": {"tier": {"gold": 0.3, "tin": 0.7}}}),
+         ("route", "segment", {}), ("done", "sink", {})],
+        [{"from": "ads", "to": "route"},
+         {"from": "route", "to": "done", "when": "tier == 'gold'"},
+         {"from": "route", "to": "done"}],
+    )
+    results = run(flow, days=5, replications=1, trace=True)
+    taken = [e.nth for e in results.trace.events if e.event == "move" and e.source == "route"]
+    gold, other = (results.edges[i].count.mean for i in (1, 2))  # in the order of flow.edges
+    assert taken.count(0) == gold and taken.count(1) == other and gold > 0 and other > 0
+
+
 def test_a_full_trace_keeps_the_earliest_events_it_was_given():
     # Leads record ahead of the run's clock, so events arrive out of time order.
     recorder = TraceRecorder(max_events=4, every=1)
