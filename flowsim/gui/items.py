@@ -53,6 +53,7 @@ class NodeItem(QGraphicsItem):
         if self.pos() != QPointF(x, y):
             self.setPos(x, y)
         self.update()
+        self._scene.card_changed(self)
 
     _BOUNDS = QRectF(-PORT_RADIUS - 4, -6, CARD_W + 2 * PORT_RADIUS + 8, CARD_H + 36)
 

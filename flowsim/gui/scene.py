@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import QPainterPath, QPen, QUndoStack
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
@@ -38,6 +38,7 @@ class FlowScene(QGraphicsScene):
         #: Zoomed so far out that edges are drawn as one path by the view (see set_far).
         self.far = False
         self._edges_path: QPainterPath | None = None
+        self._cards: dict[str, list[QRectF]] | None = None
         self._nodes: dict[int, NodeItem] = {}
         self._by_id: dict[str, NodeItem] = {}
         self._edges: dict[int, EdgeItem] = {}
@@ -85,6 +86,7 @@ class FlowScene(QGraphicsScene):
         self._connecting = None
         self._nodes, self._by_id, self._edges, self._touching = {}, {}, {}, {}
         self._edges_path = None
+        self._cards = None
         self.clear()
         for node in self.flow.nodes:
             self._add_node_item(node)
@@ -96,12 +98,16 @@ class FlowScene(QGraphicsScene):
         self.rebuild()
 
     def set_far(self, far: bool) -> None:
-        """Far out, edge items step aside and the view draws all edges as one path."""
+        """Far out, edge items step aside and the view draws all edges as one path, and
+        the cards as a few paths, one per colour. The cards stay items, to be picked,
+        dragged and selected, but paint nothing themselves."""
         if far == self.far:
             return
         self.far = far
         for item in self._edges.values():
             item.setVisible(not far)
+        for node_item in self._nodes.values():
+            node_item.setFlag(NodeItem.GraphicsItemFlag.ItemHasNoContents, far)
         self.update()
 
     def edges_path(self) -> QPainterPath:
@@ -112,6 +118,23 @@ class FlowScene(QGraphicsScene):
                 path.addPath(item.curve)
             self._edges_path = path
         return self._edges_path
+
+    def far_cards(self) -> dict[str, list[QRectF]]:
+        """Each colour's card boxes, for the view to draw far out (kept until a card
+        moves, changes, comes or goes)."""
+        if self._cards is None:
+            size = QSizeF(CARD_W, CARD_H)
+            cards: dict[str, list[QRectF]] = {}
+            for item in self._nodes.values():
+                cards.setdefault(item.color, []).append(QRectF(item.pos(), size))
+            self._cards = cards
+        return self._cards
+
+    def card_changed(self, item: NodeItem) -> None:
+        """A card moved or changed its look."""
+        self._cards = None
+        if self.far:  # far out the view draws it (the item paints nothing): draw it again
+            self.invalidate(item.sceneBoundingRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
 
     def edge_moved(self) -> None:
         self._edges_path = None
@@ -129,6 +152,7 @@ class FlowScene(QGraphicsScene):
     def _add_node_item(self, node: Node) -> NodeItem:
         item = NodeItem(node, self)
         item.setFlag(NodeItem.GraphicsItemFlag.ItemIsMovable, not self.read_only)
+        item.setFlag(NodeItem.GraphicsItemFlag.ItemHasNoContents, self.far)
         self._nodes[id(node)] = item
         self._by_id.setdefault(node.id, item)
         self.addItem(item)
@@ -161,6 +185,7 @@ class FlowScene(QGraphicsScene):
                 self._touching.setdefault(edge.target, []).append(item)
 
     def _node_added(self, node: Node, index: int) -> None:
+        self._cards = None
         self._add_node_item(node)
         self._reindex()
         for item in self._touching.get(node.id, []):
@@ -169,6 +194,7 @@ class FlowScene(QGraphicsScene):
 
     def _node_removed(self, node: Node, index: int) -> None:
         item = self._nodes.pop(id(node), None)
+        self._cards = None
         if item is not None:
             self.removeItem(item)
         self._reindex()
@@ -206,6 +232,7 @@ class FlowScene(QGraphicsScene):
 
     def node_item_moved(self, item: NodeItem) -> None:
         """A card moved on screen (during a drag): its edges follow at once."""
+        self.card_changed(item)
         for edge_item in self._touching.get(item.node.id, []):
             edge_item.refresh()
 
@@ -316,6 +343,8 @@ class FlowScene(QGraphicsScene):
         super().dropEvent(event)
 
     def _selection_changed(self) -> None:
+        if self.far:  # far out the view draws the cards and their outlines: draw them again
+            self.invalidate(QRectF(), QGraphicsScene.SceneLayer.BackgroundLayer)
         nodes = [i.node for i in self.selectedItems() if isinstance(i, NodeItem)]
         edges = [i.edge for i in self.selectedItems() if isinstance(i, EdgeItem)]
         self.selectionSummary.emit(nodes, edges)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import QBrush, QPainter, QPen, QPixmap, QWheelEvent
 from PySide6.QtWidgets import QGraphicsView
 
 from flowsim.gui.painter import qcolor
-from flowsim.gui.items import LOD_SIMPLE
+from flowsim.gui.items import LOD_SIMPLE, NodeItem
 from flowsim.gui.scene import FlowScene
+from flowsim.render.look import CARD_H, CARD_W
 
 __all__ = ["FlowView"]
 
@@ -114,14 +115,28 @@ class FlowView(QGraphicsView):
         theme = self.flow_scene.theme
         painter.fillRect(rect, qcolor(theme.background))
         if self.flow_scene.far:
-            # Far out every edge is a thin line: one path for all of them, drawn once,
-            # instead of a thousand items each painting its own.
+            # Far out every edge is a thin line and every card a box in its colour: one
+            # path for all edges and one per colour for the cards, instead of thousands
+            # of items each painting its own.
             painter.setPen(QPen(qcolor(theme.edge), 0))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(self.flow_scene.edges_path())
+            self._draw_far_cards(painter)
         if self.zoom() < 0.5:  # far out the grid is noise, and costly
             return
         painter.fillRect(rect, self._grid_brush(theme.grid))
+
+    def _draw_far_cards(self, painter: QPainter) -> None:
+        for color, boxes in self.flow_scene.far_cards().items():
+            painter.setPen(QPen(qcolor(color), 1.5))
+            painter.setBrush(qcolor(color, 0.25))
+            painter.drawRects(boxes)
+        selected = [QRectF(item.pos(), QSizeF(CARD_W, CARD_H))
+                    for item in self.flow_scene.selectedItems() if isinstance(item, NodeItem)]
+        if selected:
+            painter.setPen(QPen(qcolor(self.flow_scene.theme.selection), 3))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRects(selected)
 
     def _grid_brush(self, color: str) -> QBrush:
         """A tile of one grid dot, repeated by the brush (in scene units, so it zooms)."""

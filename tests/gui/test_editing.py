@@ -3,8 +3,9 @@
 import random
 
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication
 
 from flowsim.gui.actions import ACTION_SPECS
 from flowsim.gui.commands import (
@@ -239,6 +240,33 @@ def test_far_out_the_view_draws_all_edges_as_one_path(window):
     assert window.scene.edges_path().elementCount() > 0
     window.view.set_zoom(1.0)
     assert not window.scene.far and all(item.isVisible() for item in window.scene.edge_items())
+
+
+def on_screen(window):
+    """The canvas as the screen shows it (what was painted, not a fresh render)."""
+    viewport = window.view.viewport()
+    corner = viewport.mapTo(window, QPoint(0, 0))
+    shot = QApplication.primaryScreen().grabWindow(window.winId(), corner.x(), corner.y(),
+                                                   viewport.width(), viewport.height())
+    return shot.toImage()
+
+
+def test_far_out_the_view_draws_the_cards_and_shows_selection_at_once(window, qtbot):
+    window.open_path(template_path("lead-flow"))
+    qtbot.wait(50)  # opening fits the flow once events run
+    window.view.set_zoom(0.2)
+    qtbot.wait(50)
+    card = window.scene.item_for_id("won")
+    assert card.flags() & card.GraphicsItemFlag.ItemHasNoContents  # the view draws it
+    plain = on_screen(window)
+    card.setSelected(True)
+    qtbot.wait(50)
+    assert on_screen(window) != plain  # its outline is on screen without another repaint
+    card.setSelected(False)
+    qtbot.wait(50)
+    assert on_screen(window) == plain
+    window.view.set_zoom(1.0)
+    assert not card.flags() & card.GraphicsItemFlag.ItemHasNoContents
 
 
 def test_the_overview_shows_where_the_canvas_is_and_moves_it(window, qtbot):
