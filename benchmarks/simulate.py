@@ -304,7 +304,7 @@ def main() -> None:
     if not quick:
         hundred_thousand_leads()
         print()
-    parallel_speedup(4 if quick else 20, rounds=1 if quick else 3)
+    parallel_speedup(4 if quick else 20, rounds=1 if quick else 5)
 
 
 if __name__ == "__main__":  # workers re-import this file when they start with spawn
