@@ -1,15 +1,15 @@
 """The overview: the whole flow in miniature, with the canvas's view drawn on it; click or
 drag in it to move the canvas there.
 
-The miniature is drawn once into a picture and kept until the flow changes (after a short
-pause, so that dragging a card does not draw it again at every step) or the dock is
-resized. Moving the canvas only moves the frame drawn over the picture: drawing a
-5,000-node flow again at every scroll step cost about 90 ms a frame.
+The miniature is drawn once into a picture and kept until the flow or the selection
+changes (after a short pause, so that a burst of edits draws it once) or the dock is
+resized. Moving or resizing the canvas only moves the frame drawn over the picture:
+drawing a 5,000-node flow again at every scroll step cost about 90 ms a frame.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSizeF, Qt, QTimer
 from PySide6.QtGui import QPainter, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import QWidget
 
@@ -43,7 +43,12 @@ class Overview(QWidget):
         main.horizontalScrollBar().valueChanged.connect(self._main_moved)
         main.verticalScrollBar().valueChanged.connect(self._main_moved)
         main.zoomChanged.connect(self._main_moved)
-        main.scene().changed.connect(self._scene_changed)
+        main.viewport().installEventFilter(self)  # the canvas resized: its frame did too
+        scene = main.flow_scene
+        bridge = scene.bridge
+        for signal in (bridge.nodeAdded, bridge.nodeRemoved, bridge.nodeChanged, bridge.edgeAdded,
+                       bridge.edgeRemoved, bridge.edgeChanged, bridge.flowReplaced, scene.selectionChanged):
+            signal.connect(self._flow_changed)
 
     def visible_area(self) -> QRectF:
         """The part of the flow the canvas shows, in scene coordinates."""
@@ -63,13 +68,14 @@ class Overview(QWidget):
         self._redraw.stop()
         scene = self.main.flow_scene
         m = self.MARGIN
-        bounds = scene.itemsBoundingRect().adjusted(-m, -m, m, m)
+        bounds = scene.itemsBoundingRect()
         width, height = self.width(), self.height()
         if bounds.isEmpty() or width <= 0 or height <= 0:
             self._picture = None
             self._to_widget = QTransform()
             self.update()
             return
+        bounds.adjust(-m, -m, m, m)
         scale = min(width / bounds.width(), height / bounds.height())
         self._to_widget = QTransform(
             scale, 0.0, 0.0, scale,
@@ -97,8 +103,18 @@ class Overview(QWidget):
         self.renders += 1
         self.update()
 
-    def _scene_changed(self, regions) -> None:
+    def _flow_changed(self, *args) -> None:
         self._redraw.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.update()
+        return False
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.DevicePixelRatioChange:  # moved to a screen of another scale
+            self.refit()
+        return super().event(event)
 
     def _main_moved(self, *args) -> None:
         self.update()
@@ -120,8 +136,9 @@ class Overview(QWidget):
         self.refit()
 
     def mousePressEvent(self, event) -> None:
-        self.main.centerOn(self.map_to_scene(event.position()))
+        if self._picture is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.main.centerOn(self.map_to_scene(event.position()))
 
     def mouseMoveEvent(self, event) -> None:
-        if event.buttons() & Qt.MouseButton.LeftButton:
+        if self._picture is not None and event.buttons() & Qt.MouseButton.LeftButton:
             self.main.centerOn(self.map_to_scene(event.position()))

@@ -39,6 +39,7 @@ class FlowScene(QGraphicsScene):
         self.far = False
         self._edges_path: QPainterPath | None = None
         self._cards: dict[str, list[QRectF]] | None = None
+        self._card_slot: dict[int, tuple[str, int]] = {}  # id(item) -> its box in _cards
         self._nodes: dict[int, NodeItem] = {}
         self._by_id: dict[str, NodeItem] = {}
         self._edges: dict[int, EdgeItem] = {}
@@ -120,19 +121,26 @@ class FlowScene(QGraphicsScene):
         return self._edges_path
 
     def far_cards(self) -> dict[str, list[QRectF]]:
-        """Each colour's card boxes, for the view to draw far out (kept until a card
-        moves, changes, comes or goes)."""
+        """Each colour's card boxes, for the view to draw far out: kept until a card
+        changes its look, comes or goes; a card dragged moves just its own box."""
         if self._cards is None:
             size = QSizeF(CARD_W, CARD_H)
             cards: dict[str, list[QRectF]] = {}
+            slots: dict[int, tuple[str, int]] = {}
             for item in self._nodes.values():
-                cards.setdefault(item.color, []).append(QRectF(item.pos(), size))
-            self._cards = cards
+                boxes = cards.setdefault(item.color, [])
+                slots[id(item)] = (item.color, len(boxes))
+                boxes.append(QRectF(item.pos(), size))
+            self._cards, self._card_slot = cards, slots
         return self._cards
 
-    def card_changed(self, item: NodeItem) -> None:
-        """A card moved or changed its look."""
-        self._cards = None
+    def card_changed(self, item: NodeItem, moved_only: bool = False) -> None:
+        """A card moved (``moved_only``) or changed its look."""
+        slot = self._card_slot.get(id(item)) if moved_only and self._cards is not None else None
+        if slot is not None and slot[0] == item.color:  # a drag step: move its one box
+            self._cards[slot[0]][slot[1]] = QRectF(item.pos(), QSizeF(CARD_W, CARD_H))
+        else:
+            self._cards = None
         if self.far:  # far out the view draws it (the item paints nothing): draw it again
             self.invalidate(item.sceneBoundingRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
 
@@ -232,7 +240,7 @@ class FlowScene(QGraphicsScene):
 
     def node_item_moved(self, item: NodeItem) -> None:
         """A card moved on screen (during a drag): its edges follow at once."""
-        self.card_changed(item)
+        self.card_changed(item, moved_only=True)
         for edge_item in self._touching.get(item.node.id, []):
             edge_item.refresh()
 

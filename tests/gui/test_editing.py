@@ -4,7 +4,7 @@ import random
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QImage, QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from flowsim.gui.actions import ACTION_SPECS
@@ -242,12 +242,13 @@ def test_far_out_the_view_draws_all_edges_as_one_path(window):
     assert not window.scene.far and all(item.isVisible() for item in window.scene.edge_items())
 
 
-def on_screen(window):
-    """The canvas as the screen shows it (what was painted, not a fresh render)."""
-    viewport = window.view.viewport()
-    corner = viewport.mapTo(window, QPoint(0, 0))
+def on_screen(window, widget=None):
+    """A widget (the canvas by default) as the screen shows it: what was painted, not a
+    fresh render as ``widget.grab()`` makes."""
+    widget = widget or window.view.viewport()
+    corner = widget.mapTo(window, QPoint(0, 0))
     shot = QApplication.primaryScreen().grabWindow(window.winId(), corner.x(), corner.y(),
-                                                   viewport.width(), viewport.height())
+                                                   widget.width(), widget.height())
     return shot.toImage()
 
 
@@ -282,6 +283,26 @@ def test_the_overview_shows_where_the_canvas_is_and_moves_it(window, qtbot):
     qtbot.mouseClick(overview, Qt.MouseButton.LeftButton, pos=overview.map_from_scene(target).toPoint())
     after = overview.visible_area().center()
     assert (after - target).manhattanLength() < (before - target).manhattanLength()
+
+
+def test_the_overviews_frame_follows_the_canvas_when_a_dock_closes(window, qtbot):
+    window.open_path(template_path("lead-flow"))
+    qtbot.wait(50)
+    window.view.set_zoom(1.0)
+    qtbot.wait(window.overview.SETTLE_MS * 2)
+    window.inspector_dock.hide()  # the canvas grows; it neither scrolls nor zooms
+    qtbot.wait(100)
+    fresh = window.overview.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    assert on_screen(window, window.overview) == fresh
+
+
+def test_an_empty_flow_has_an_empty_overview(window, qtbot):
+    assert not window.document.flow.nodes  # a new window starts with an empty flow
+    window.overview.refit()
+    assert window.overview._picture is None
+    before = window.overview.visible_area()
+    qtbot.mouseClick(window.overview, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    assert window.overview.visible_area() == before  # nothing to go to
 
 
 def test_moving_the_canvas_moves_the_overviews_frame_without_drawing_the_flow_again(window, qtbot):
