@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
 import networkx as nx
 
 from flowsim.model.flow import Flow
 
-__all__ = ["to_digraph"]
+__all__ = ["to_digraph", "parallel_ordinals"]
+
+
+def parallel_ordinals(pairs: Iterable[tuple[str, str]]) -> list[int]:
+    """For each edge given as ``(source, target)``, in order: how many edges before it go
+    from the same source to the same target (0 for the first, 1 for a second, ...)."""
+    seen: dict[tuple[str, str], int] = {}
+    out = []
+    for pair in pairs:
+        n = seen.get(pair, 0)
+        seen[pair] = n + 1
+        out.append(n)
+    return out
 
 
 def to_digraph(flow: Flow) -> nx.MultiDiGraph:

@@ -13,6 +13,7 @@ from typing import Any, Mapping, Sequence
 
 from flowsim.model.colors import is_color, to_hex
 from flowsim.model.flow import Edge, Flow, Node
+from flowsim.model.graph import parallel_ordinals
 from flowsim.model.duration import format_duration, is_number, parse_duration
 from flowsim.render.icons import icon_shapes
 from flowsim.render.shapes import Circle, Path, Rect, Shape, Text
@@ -266,11 +267,5 @@ def edge_shapes(
 
 def lanes(flow: Flow) -> list[int]:
     """For each edge, its lane among the edges that join the same two nodes (0, 1, -1, 2…)."""
-    seen: dict[tuple[str, str], int] = {}
-    out = []
-    for edge in flow.edges:
-        key = (edge.source, edge.target)
-        n = seen.get(key, 0)
-        seen[key] = n + 1
-        out.append((n + 1) // 2 * (1 if n % 2 else -1))
-    return out
+    nths = parallel_ordinals((edge.source, edge.target) for edge in flow.edges)
+    return [(n + 1) // 2 * (1 if n % 2 else -1) for n in nths]

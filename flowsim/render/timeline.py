@@ -19,6 +19,8 @@ from typing import Sequence
 
 import numpy as np
 
+from flowsim.model.graph import parallel_ordinals
+
 __all__ = ["Timeline", "build_timeline", "count_before", "FADE"]
 
 #: Video seconds a leaking dot takes to fade out.
@@ -118,12 +120,8 @@ def build_timeline(
     ``sources`` fixes the order of the channels (others follow in order of arrival).
     """
     index = {nid: i for i, nid in enumerate(node_ids)}
-    edge_of: dict[tuple[str, str, int], int] = {}
-    parallel: dict[tuple[str, str], int] = {}
-    for i, (source, target) in enumerate(edges):
-        nth = parallel.get((source, target), 0)
-        parallel[(source, target)] = nth + 1
-        edge_of[(source, target, nth)] = i
+    edge_of = {(source, target, nth): i
+               for i, ((source, target), nth) in enumerate(zip(edges, parallel_ordinals(edges)))}
     if events and len(events[0]) == 5:
         events = [(*e, 0) for e in events]
     scale = seconds / days

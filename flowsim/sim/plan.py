@@ -17,6 +17,7 @@ from flowsim.errors import RuleError, SimulationError
 from flowsim.model.distribution import Distribution, parse_distribution
 from flowsim.model.duration import ValueProblem, is_number, parse_duration
 from flowsim.model.flow import Edge, Flow, Node
+from flowsim.model.graph import parallel_ordinals
 from flowsim.rules import (
     LEAD_FIELDS,
     Assigner,
@@ -398,7 +399,7 @@ def _routing(plan: NodePlan, flow: Flow, edge_ids: list[int], index: Mapping[str
     plan.router = router
     plan.targets = tuple(index[e.target] for e in edges)
     plan.edge_index = tuple(edge_ids)
-    plan.edge_nth = tuple(sum(e.target == edge.target for e in edges[:k]) for k, edge in enumerate(edges))
+    plan.edge_nth = tuple(parallel_ordinals((e.source, e.target) for e in edges))
     plan.edge_names = tuple(names)
     plan.reads |= {f for _, rule in router.conditions for f in rule.fields}
     plan.refresh = bool(plan.reads & SCORE_FIELDS)

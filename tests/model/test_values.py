@@ -96,3 +96,10 @@ def test_a_bad_distribution_names_the_part_at_fault(raw, key, words):
 def test_numeric_distributions_refuse_units():
     with pytest.raises(ValueProblem):
         parse_distribution({"dist": "lognormal", "mean": "250d", "sd": 400}, durations=False)
+
+
+def test_parallel_edges_are_numbered_in_file_order_per_source_and_target():
+    from flowsim.model.graph import parallel_ordinals
+
+    pairs = [("a", "b"), ("a", "c"), ("a", "b"), ("b", "a"), ("a", "b")]
+    assert parallel_ordinals(pairs) == [0, 0, 1, 0, 2]
