@@ -214,12 +214,7 @@ class Replication:
         if not src.p.visits:
             self._create(lead, t)
         self.live[lead_id] = lead
-        walk = self._walk(lead, src, t)
-        try:
-            waits_for = walk.send(None)
-        except StopIteration:
-            return
-        waits_for.callbacks.append(Drive(walk))
+        Drive(self._walk(lead, src, t))(None)  # most leads finish here, before any event
 
     def _create(self, lead: Lead, now: float) -> None:
         lead.created = now
