@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
@@ -65,6 +65,10 @@ class NodeItem(QGraphicsItem):
         path.addRoundedRect(QRectF(0, 0, CARD_W, CARD_H), 10, 10)
         path.addEllipse(self.out_port(), PORT_RADIUS + 3, PORT_RADIUS + 3)
         return path
+
+    def card_box(self) -> QRectF:
+        """The card's box in scene coordinates (ports and badges left out)."""
+        return QRectF(self.pos(), QSizeF(CARD_W, CARD_H))
 
     def out_port(self) -> QPointF:
         """Where a new edge is dragged from, in item coordinates."""

@@ -9,13 +9,12 @@ drawing a 5,000-node flow again at every scroll step cost about 90 ms a frame.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSizeF, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QPainter, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import QWidget
 
 from flowsim.gui.painter import qcolor
 from flowsim.gui.view import FlowView
-from flowsim.render.look import CARD_H, CARD_W
 
 __all__ = ["Overview"]
 
@@ -93,11 +92,7 @@ class Overview(QWidget):
         painter.setPen(QPen(qcolor(theme.edge), 0))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(scene.edges_path())
-        card = QSizeF(CARD_W, CARD_H)
-        for item in scene.node_items():  # as the canvas draws cards far out: a box in its colour
-            painter.setPen(QPen(qcolor(theme.selection if item.isSelected() else item.color), 0))
-            painter.setBrush(qcolor(item.color, 0.35))
-            painter.drawRect(QRectF(item.pos(), card))
+        scene.draw_card_boxes(painter, outline=0, fill=0.35, selected_outline=0)
         painter.end()
         self._picture = picture
         self.renders += 1

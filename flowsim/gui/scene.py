@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, Signal
-from PySide6.QtGui import QPainterPath, QPen, QUndoStack
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QPainter, QPainterPath, QPen, QUndoStack
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
 from flowsim.gui.bridge import FlowBridge
@@ -100,8 +100,8 @@ class FlowScene(QGraphicsScene):
 
     def set_far(self, far: bool) -> None:
         """Far out, edge items step aside and the view draws all edges as one path, and
-        the cards as a few paths, one per colour. The cards stay items, to be picked,
-        dragged and selected, but paint nothing themselves."""
+        the cards as boxes, a batch per colour (:meth:`far_cards`). The cards stay items,
+        to be picked, dragged and selected, but paint nothing themselves."""
         if far == self.far:
             return
         self.far = far
@@ -124,21 +124,34 @@ class FlowScene(QGraphicsScene):
         """Each colour's card boxes, for the view to draw far out: kept until a card
         changes its look, comes or goes; a card dragged moves just its own box."""
         if self._cards is None:
-            size = QSizeF(CARD_W, CARD_H)
             cards: dict[str, list[QRectF]] = {}
             slots: dict[int, tuple[str, int]] = {}
             for item in self._nodes.values():
                 boxes = cards.setdefault(item.color, [])
                 slots[id(item)] = (item.color, len(boxes))
-                boxes.append(QRectF(item.pos(), size))
+                boxes.append(item.card_box())
             self._cards, self._card_slot = cards, slots
         return self._cards
+
+    def draw_card_boxes(self, painter: QPainter, *, outline: float, fill: float, selected_outline: float) -> None:
+        """Every card as a box in its colour (``outline`` pen width, 0 = one pixel; ``fill``
+        opacity), the selected ones outlined in the selection colour: how the far-out
+        canvas and the overview show cards."""
+        for color, boxes in self.far_cards().items():
+            painter.setPen(QPen(qcolor(color), outline))
+            painter.setBrush(qcolor(color, fill))
+            painter.drawRects(boxes)
+        selected = [item.card_box() for item in self.selectedItems() if isinstance(item, NodeItem)]
+        if selected:
+            painter.setPen(QPen(qcolor(self.theme.selection), selected_outline))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRects(selected)
 
     def card_changed(self, item: NodeItem, moved_only: bool = False) -> None:
         """A card moved (``moved_only``) or changed its look."""
         slot = self._card_slot.get(id(item)) if moved_only and self._cards is not None else None
         if slot is not None and slot[0] == item.color:  # a drag step: move its one box
-            self._cards[slot[0]][slot[1]] = QRectF(item.pos(), QSizeF(CARD_W, CARD_H))
+            self._cards[slot[0]][slot[1]] = item.card_box()
         else:
             self._cards = None
         if self.far:  # far out the view draws it (the item paints nothing): draw it again

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QPainter, QPen, QPixmap, QWheelEvent
 from PySide6.QtWidgets import QGraphicsView
 
 from flowsim.gui.painter import qcolor
-from flowsim.gui.items import LOD_SIMPLE, NodeItem
+from flowsim.gui.items import LOD_SIMPLE
 from flowsim.gui.scene import FlowScene
-from flowsim.render.look import CARD_H, CARD_W
 
 __all__ = ["FlowView"]
 
@@ -121,22 +120,10 @@ class FlowView(QGraphicsView):
             painter.setPen(QPen(qcolor(theme.edge), 0))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(self.flow_scene.edges_path())
-            self._draw_far_cards(painter)
+            self.flow_scene.draw_card_boxes(painter, outline=1.5, fill=0.25, selected_outline=3)
         if self.zoom() < 0.5:  # far out the grid is noise, and costly
             return
         painter.fillRect(rect, self._grid_brush(theme.grid))
-
-    def _draw_far_cards(self, painter: QPainter) -> None:
-        for color, boxes in self.flow_scene.far_cards().items():
-            painter.setPen(QPen(qcolor(color), 1.5))
-            painter.setBrush(qcolor(color, 0.25))
-            painter.drawRects(boxes)
-        selected = [QRectF(item.pos(), QSizeF(CARD_W, CARD_H))
-                    for item in self.flow_scene.selectedItems() if isinstance(item, NodeItem)]
-        if selected:
-            painter.setPen(QPen(qcolor(self.flow_scene.theme.selection), 3))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRects(selected)
 
     def _grid_brush(self, color: str) -> QBrush:
         """A tile of one grid dot, repeated by the brush (in scene units, so it zooms)."""
