@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from flowsim.errors import FormatError
-from flowsim.io.comments import END
 from flowsim.model.flow import EDGE_KEYS, NODE_HEAD_KEYS, SIMULATION_DEFAULTS, Comment, Edge, Flow, Node
 from flowsim.model.kinds import NodeKind, fields_of
 

@@ -8,7 +8,7 @@ import cairocffi as cairo
 
 from flowsim.model.colors import to_rgba
 from flowsim.render.scene import Scene
-from flowsim.render.shapes import Circle, Path, Rect, Shape, Text
+from flowsim.render.shapes import Circle, Rect, Shape, Text
 from flowsim.render.text import FONT_FAMILY
 
 __all__ = ["draw_scene", "scene_to_png", "new_surface"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape, quoteattr
 
 from flowsim.render.scene import Scene
-from flowsim.render.shapes import Circle, Path, Rect, Shape, Text
+from flowsim.render.shapes import Circle, Rect, Shape, Text
 from flowsim.render.text import FONT_FAMILY
 
 __all__ = ["scene_to_svg", "path_data"]

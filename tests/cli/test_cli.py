@@ -4,11 +4,9 @@ import os
 import subprocess
 import sys
 
-import pytest
 
 from flowsim.cli import main
 from flowsim.resources import DEFAULT_TEMPLATE, templates
-from tests.flows import VALID
 
 
 def run(*args):
