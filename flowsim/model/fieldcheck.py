@@ -11,6 +11,7 @@ from typing import Any, Callable, Mapping
 
 from flowsim.model.distribution import parse_distribution
 from flowsim.model.duration import ValueProblem, is_number, parse_duration
+from flowsim.model.money import parse_deal_value, parse_rate, parse_recurring
 
 __all__ = ["check_value", "Problem"]
 
@@ -67,12 +68,6 @@ def _duration(value: Any) -> Problem:
     return None
 
 
-def _distribution(value: Any) -> Problem:
-    try:
-        parse_distribution(value)
-    except ValueProblem as problem:
-        return (str(problem), problem.key)
-    return None
 
 
 def _mapping(value: Any) -> Problem:
@@ -204,6 +199,18 @@ def check_speed_to_lead(value: Any) -> Problem:
     return None
 
 
+def _parsed_by(parse: Callable[[Any], Any]) -> Callable[[Any], Problem]:
+    """A check that passes when ``parse`` accepts the value."""
+    def check(value: Any) -> Problem:
+        try:
+            parse(value)
+        except ValueProblem as problem:
+            return (str(problem), problem.key)
+        return None
+
+    return check
+
+
 _TYPES: dict[str, Callable[[Any], Problem]] = {
     "probability": _probability,
     "count": _count,
@@ -213,10 +220,13 @@ _TYPES: dict[str, Callable[[Any], Problem]] = {
     "text": _text,
     "rule": _rule,
     "duration": _duration,
-    "distribution": _distribution,
+    "distribution": _parsed_by(parse_distribution),
     "mapping": _mapping,
     "list": _list,
     "arrivals": _arrivals,
+    "rate": _parsed_by(parse_rate),
+    "value": _parsed_by(parse_deal_value),
+    "recurring": _parsed_by(parse_recurring),
 }
 
 # Fields whose shape is richer than their type says.

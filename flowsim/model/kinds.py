@@ -35,7 +35,9 @@ class FieldSpec:
 
     Types: ``text``, ``rule`` (an expression), ``probability`` (0–1), ``count`` (whole ≥ 1),
     ``whole`` (whole ≥ 0), ``amount`` (number ≥ 0), ``number``, ``duration``,
-    ``distribution`` (of durations), ``mapping``, ``list``, ``arrivals``.
+    ``distribution`` (of durations), ``mapping``, ``list``, ``arrivals``; money: ``rate``
+    (an amount per period), ``value`` (an amount or a distribution of amounts),
+    ``recurring`` (see :mod:`flowsim.model.money`).
     """
 
     key: str
@@ -57,6 +59,7 @@ KIND_FIELDS: dict[NodeKind, tuple[FieldSpec, ...]] = {
     NodeKind.SOURCE: (
         FieldSpec("arrivals", "arrivals", "Poisson arrivals: {per_day: N}, optional weekdays, months and ramp"),
         FieldSpec("cost_per_lead", "amount", "what one lead from this channel costs"),
+        FieldSpec("spend", "rate", "fixed spend beside cost per lead: {per_month: 5000} (salaries, tools, retainers)"),
         FieldSpec("attributes", "mapping", "how leads look: categorical mixes or distributions per attribute"),
         FieldSpec("behaviours", "mapping", "probability that a lead shows each behaviour (pricing_page: 0.3)"),
     ),
@@ -87,12 +90,16 @@ KIND_FIELDS: dict[NodeKind, tuple[FieldSpec, ...]] = {
         FieldSpec("speed_to_lead", "mapping",
                   "acceptance multiplier by wait: {5m: 1.0, 1h: 0.5, 24h: 0.1}; absent = the published effects"),
         FieldSpec("assignment", "mapping", "who gets the lead: round_robin, weighted or territory"),
+        FieldSpec("cost_per_rep", "rate", "what one rep costs: {per_month: 6000}"),
     ),
     NodeKind.SALES: (
         FieldSpec("assignment", "mapping", "who gets the lead: round_robin, weighted or territory"),
+        FieldSpec("cost_per_rep", "rate", "what one rep costs: {per_month: 6000}"),
     ),
     NodeKind.SINK: (
         FieldSpec("outcome", "text", "what reaching this node means: won, lost, disqualified, …"),
+        FieldSpec("deal_value", "value", "what a won deal is worth (one-off or first year): a number or a distribution"),
+        FieldSpec("recurring", "recurring", "revenue a customer brings monthly: {per_month: 1000, margin: 0.8, churn_per_month: 0.02}"),
     ),
 }
 

@@ -209,6 +209,12 @@ def _check_params(node: Node, report: _Report, rule_checker: RuleChecker | None)
         report.node(node, "patience has no effect without capacity: leads never queue here", "patience", severity=WARNING)
     if "capacity" in node.params and "service" not in node.params:
         report.node(node, "capacity without service: leads are worked instantly, so none ever queue", "capacity", severity=WARNING)
+    if "cost_per_rep" in node.params and "capacity" not in node.params and "assignment" not in node.params:
+        report.node(node, "cost_per_rep needs capacity (or assignment): unlimited reps cannot be costed", "cost_per_rep")
+    if node.kind == NodeKind.SINK.value and node.params.get("outcome", node.id) != "won":
+        for key in ("deal_value", "recurring"):
+            if key in node.params:
+                report.node(node, f"{key} counts only on a sink with outcome: won (customers end there)", key)
 
 
 def _rules_in(key: str, value: Any) -> Iterable[tuple[tuple, str]]:

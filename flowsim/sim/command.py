@@ -180,6 +180,8 @@ def print_table(results: Any, out: TextIO) -> None:
     for cid, m in results.channels.items():
         write(f"  {cid:<{width}}  {_num(m['leads'].mean):>9}  {_num(m['cost'].mean):>12}  {_num(m['sqls'].mean, 1):>7}  "
               f"{_num(m['cost_per_sql'].mean):>13}  {_num(m['customers'].mean, 1):>9}")
+    if results.totals:
+        _print_money(results, write)
     write()
     write(f"  {'time from lead to':<18}  {'mean':>8}  {'median':>8}  {'p90':>8}   leads")
     for key, label in (("mql", "MQL"), ("sql", "SQL"), ("customer", "customer")):
@@ -190,6 +192,23 @@ def print_table(results: Any, out: TextIO) -> None:
         write()
         for note in results.warnings:
             write(f"  warning: {note}")
+
+
+def _print_money(results: Any, write: Any) -> None:
+    """Spend, revenue and returns per channel (first touch), then the flow's totals."""
+    write()
+    width = max([len(n) for n in results.channels] + [7])
+    write(f"  {'channel':<{width}}  {'spend':>12}  {'revenue':>12}  {'pipeline':>12}  {'CAC':>10}  "
+          f"{'CLV':>10}  {'ROI':>8}  {'payback':>8}")
+    for cid, m in results.channels.items():
+        payback = m["payback_months"].mean
+        write(f"  {cid:<{width}}  {_num(m['spend'].mean):>12}  {_num(m['revenue'].mean):>12}  "
+              f"{_num(m['pipeline_value'].mean):>12}  {_num(m['cac'].mean):>10}  {_num(m['clv'].mean):>10}  "
+              f"{_pct(m['roi']):>8}  {'–' if payback is None else f'{payback:.1f} mo':>8}")
+    t = results.totals
+    write(f"  total: spend {_pm(t['spend'])}, team {_pm(t['team_cost'])}, revenue {_pm(t['revenue'])}, "
+          f"ROI {_pct(t['roi'])}")
+    write("  revenue, CAC and ROI by first touch: each lead belongs to the source it came from")
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m flowsim.sim.command FILE`

@@ -39,6 +39,7 @@ from flowsim.sim.arrivals import arrival_batches
 from flowsim.sim.config import MAX_HOPS, Cancelled
 from flowsim.sim.driver import Drive, collector_paused
 from flowsim.sim.leads import Lead, add_touch_points, refresh, score_at_node
+from flowsim.sim.money import MoneyRun
 from flowsim.sim.plan import NodePlan, Plan, node_error, speed_multiplier
 from flowsim.sim.streams import Purpose, dist_draws, generator, uniform_draws
 from flowsim.sim.trace import Trace, TraceRecorder
@@ -116,6 +117,9 @@ class Replication:
         self.n_sources = max(len(plan.sources), 1)
         self.reads_age = plan.reads_age
         self.reads_waited = plan.reads_waited
+        self.money = (MoneyRun(plan.money, seed=seed, replication=index, node_ids=[p.id for p in plan.nodes],
+                               n_sources=len(plan.sources), end=self.end)
+                      if plan.money is not None else None)
         for node in self.nodes:
             self._wire(node)
 
@@ -365,6 +369,8 @@ class Replication:
                     node.exited += 1
                 if node.won and lead.created is not None:
                     lead.won_at = now
+                    if self.money is not None and measured and now < self.end:
+                        self.money.won(lead.channel.source_pos, p.index, now)
                 self._depart(lead, node, now)
                 self._close(lead)
                 if trace is not None:
@@ -544,6 +550,8 @@ class Replication:
         if sql is not None:
             ch.sqls += 1
             self.times["sql"].append(sql - created)
+            if won is None and self.money is not None and lead.id in self.live:
+                self.money.open_sql(ch.source_pos)  # an SQL still being worked: pipeline
         if won is not None:
             ch.customers += 1
             self.times["customer"].append(won - created)

@@ -30,6 +30,7 @@ from flowsim.rules import (
     known_fields,
 )
 from flowsim.sim.arrivals import ArrivalShape, parse_arrivals
+from flowsim.sim.money import MoneyPlan, compile_money
 
 __all__ = [
     "Plan", "NodePlan", "ScorePlan", "compile_flow", "speed_multiplier", "DEFAULT_SPEED_TO_LEAD",
@@ -152,6 +153,7 @@ class Plan:
     fields: frozenset[str]
     reads_age: bool
     reads_waited: bool
+    money: MoneyPlan | None = None  # None: the flow has no money keys
 
     def node(self, node_id: str) -> NodePlan:
         for node in self.nodes:
@@ -191,6 +193,7 @@ def compile_flow(flow: Flow) -> Plan:
         fields=fields,
         reads_age="age" in reads,
         reads_waited="waited" in reads,
+        money=compile_money(flow),
     )
 
 

@@ -85,6 +85,8 @@ class Results:
     warnings: tuple[str, ...]
     versions: Mapping[str, str]
     trace: Trace | None = field(default=None, repr=False)
+    #: The flow's money totals (spend, team_cost, revenue, roi); empty without money keys.
+    totals: Mapping[str, Metric] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document as plain data, keys in their fixed order."""
@@ -102,6 +104,7 @@ class Results:
             "funnel": {k: m.to_json() for k, m in self.funnel.items()},
             "time_to": {k: {s: m.to_json() for s, m in stats.items()} for k, stats in self.time_to.items()},
             "outcomes": {k: m.to_json() for k, m in self.outcomes.items()},
+            **({"totals": {k: m.to_json() for k, m in self.totals.items()}} if self.totals else {}),
             "warnings": list(self.warnings),
             "versions": dict(self.versions),
         }
@@ -131,6 +134,8 @@ class Results:
                 yield row("time_to", key, name, m)
         for name, m in self.outcomes.items():
             yield row("outcome", name, "count", m)
+        for name, m in self.totals.items():
+            yield row("totals", "", name, m)
 
     def to_csv(self) -> str:
         """One row per metric (nodes first): ``section,id,metric,mean,ci95_low,ci95_high``."""
@@ -191,10 +196,15 @@ def aggregate(
     edge_counts = tuple(
         EdgeCount(src, dst, over(lambda r, i=i: r["edges"][i])) for i, (src, dst) in enumerate(edges)
     )
+    # Channels carry the money metrics too when the flow has money keys (every
+    # replication of one flow has the same keys).
+    channel_metrics = tuple(raws[0]["channels"][0]) if raws and raws[0]["channels"] else CHANNEL_METRICS
     channels = {
-        cid: {m: over(lambda r, i=i, m=m: r["channels"][i][m]) for m in CHANNEL_METRICS}
+        cid: {m: over(lambda r, i=i, m=m: r["channels"][i][m]) for m in channel_metrics}
         for i, cid in enumerate(source_ids)
     }
+    totals = ({m: over(lambda r, m=m: r["totals"][m]) for m in raws[0]["totals"]}
+              if raws and raws[0].get("totals") else {})
     funnel = {m: over(lambda r, m=m: r["funnel"][m]) for m in FUNNEL_METRICS}
     time_to = {k: {s: over(lambda r, k=k, s=s: r["time_to"][k][s]) for s in TIME_STATS} for k in TIME_TO}
     names: list[str] = []
@@ -217,4 +227,4 @@ def aggregate(
     for nid, n in unassigned.items():
         notes.append(f"node {nid!r}: {n / len(raws):g} leads a run found no available rep and leaked")
     return Results(flow_name, config, nodes, edge_counts, channels, funnel, time_to, outcomes,
-                   tuple(notes), versions(), trace)
+                   tuple(notes), versions(), trace, totals)

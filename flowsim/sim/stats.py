@@ -6,6 +6,9 @@ Who is counted (docs/simulation.md has the full definitions):
   warm-up. Counts (entered, exited, leaked, in progress, cold, edge counts, channel
   leads, cost, MQLs, SQLs, customers, outcomes) and per-lead times (wait, time in node,
   time-to-X) are over measured leads only. A lead that enters a node twice counts twice.
+* **Money** (flows with money keys only, :mod:`flowsim.sim.money`): each channel gains
+  spend, revenue, pipeline value, CAC, CLV, ROI and payback months, and ``totals`` holds
+  the flow's spend, team cost, revenue and ROI; without money keys ``totals`` is ``None``.
 * **Time averages** (``utilization``, ``mean_in_node``, ``mean_queue``) are over the
   measured window ``[warm-up, end)`` and count every lead present, born when it may be:
   a rep busy with an older lead is busy all the same.
@@ -90,6 +93,7 @@ def collect(rep: "Replication") -> dict[str, Any]:
         "sql_to_customer": _ratio(total["customers"], total["sqls"]),
         "lead_to_customer": _ratio(total["customers"], total["leads"]),
     })
+    totals = rep.money.add_metrics(rep, channels) if rep.money is not None else None
     outcomes: dict[str, int] = {}
     for node in rep.nodes:
         if node.p.kind == "sink":
@@ -101,6 +105,7 @@ def collect(rep: "Replication") -> dict[str, Any]:
         "funnel": funnel,
         "time_to": {key: _summary(rep.times[key]) for key in TIME_TO},
         "outcomes": outcomes,
+        "totals": totals,
         "looped": rep.looped,
         "unassigned": {node.id: node.unassigned for node in rep.nodes if node.unassigned},
     }

@@ -39,6 +39,7 @@ class Purpose:
     PATIENCE = 5
     CHOICE = 6  # conversion, acceptance, leak, routing, engagement, unsubscribe
     ASSIGN = 7
+    VALUE = 8  # deal values of won customers (won sinks)
 
 
 def generator(seed: int, replication: int, node_id: str, purpose: int) -> np.random.Generator:
