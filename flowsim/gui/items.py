@@ -10,15 +10,19 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from flowsim.gui.painter import paint_shapes, qcolor, qpath
 from flowsim.model import Edge, Node
-from flowsim.render.look import CARD_H, CARD_W, NodeStats, edge_geometry_at, edge_shapes, node_color, node_shapes
+from flowsim.render.look import (
+    CARD_H, CARD_W, NodeStats, edge_geometry_at, edge_label, edge_shapes, node_color, node_shapes, summary,
+)
 from flowsim.render.shapes import Path
 
 if TYPE_CHECKING:
     from flowsim.gui.scene import FlowScene
 
-__all__ = ["NodeItem", "EdgeItem", "PORT_RADIUS"]
+__all__ = ["NodeItem", "EdgeItem", "PORT_RADIUS", "PORT_HOT_RADIUS"]
 
 PORT_RADIUS = 6.0
+#: The port under the mouse grows to this radius, to say "drag from here to connect".
+PORT_HOT_RADIUS = 10.0
 #: Below this zoom, cards and edges are drawn plain (no text, arrows or anti-aliasing).
 LOD_SIMPLE = 0.35
 
@@ -33,6 +37,10 @@ class NodeItem(QGraphicsItem):
         self._scene = scene
         self.stats: NodeStats | None = None
         self.hovered = False
+        #: The mouse is on the out-port or its halo: a press there starts a connection.
+        self.port_hot = False
+        #: A connection being drawn would end on this card if released now.
+        self.drop_target = False
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
             | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -49,13 +57,14 @@ class NodeItem(QGraphicsItem):
         self.shapes = node_shapes(self.node, self._scene.theme, self.stats)
         self.color = node_color(self.node)
         x, y = (float(v) for v in self.node.position) if _valid_position(self.node.position) else (0.0, 0.0)
-        self.setToolTip(f"{self.node.title} ({self.node.kind})")
+        # The card may cut its title or figure to fit: the tooltip always says all of it.
+        self.setToolTip(f"{self.node.title} ({self.node.kind})\n{summary(self.node)}")
         if self.pos() != QPointF(x, y):
             self.setPos(x, y)
         self.update()
         self._scene.card_changed(self)
 
-    _BOUNDS = QRectF(-PORT_RADIUS - 4, -6, CARD_W + 2 * PORT_RADIUS + 8, CARD_H + 36)
+    _BOUNDS = QRectF(-8, -8, CARD_W + PORT_HOT_RADIUS + 12, CARD_H + 40)
 
     def boundingRect(self) -> QRectF:
         return self._BOUNDS
@@ -74,9 +83,20 @@ class NodeItem(QGraphicsItem):
         """Where a new edge is dragged from, in item coordinates."""
         return QPointF(CARD_W, CARD_H / 2)
 
-    def on_out_port(self, scene_point: QPointF) -> bool:
+    def port_distance(self, scene_point: QPointF) -> float:
+        """How far ``scene_point`` is from the centre of the out-port, in scene units."""
         local = self.mapFromScene(scene_point) - self.out_port()
-        return local.x() ** 2 + local.y() ** 2 <= (PORT_RADIUS + 4) ** 2
+        return (local.x() ** 2 + local.y() ** 2) ** 0.5
+
+    def set_port_hot(self, hot: bool) -> None:
+        if hot != self.port_hot:
+            self.port_hot = hot
+            self.update()
+
+    def set_drop_target(self, target: bool) -> None:
+        if target != self.drop_target:
+            self.drop_target = target
+            self.update()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         theme = self._scene.theme
@@ -93,7 +113,15 @@ class NodeItem(QGraphicsItem):
             painter.setPen(QPen(qcolor(theme.selection), 2.5))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(QRectF(-3, -3, CARD_W + 6, CARD_H + 6), 12, 12)
-        if self.hovered or self.isSelected():
+        if self.drop_target:
+            painter.setPen(QPen(qcolor(theme.selection), 3))
+            painter.setBrush(qcolor(theme.selection, 0.10))
+            painter.drawRoundedRect(QRectF(-4, -4, CARD_W + 8, CARD_H + 8), 13, 13)
+        if self.port_hot:
+            painter.setPen(QPen(qcolor(theme.selection), 2))
+            painter.setBrush(qcolor(theme.selection, 0.85))
+            painter.drawEllipse(self.out_port(), PORT_HOT_RADIUS, PORT_HOT_RADIUS)
+        elif self.hovered or self.isSelected():
             painter.setPen(QPen(qcolor(theme.selection), 1.5))
             painter.setBrush(qcolor(theme.card))
             painter.drawEllipse(self.out_port(), PORT_RADIUS, PORT_RADIUS)
@@ -113,7 +141,9 @@ class NodeItem(QGraphicsItem):
         event.accept()
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and self._scene.snap_to_grid:
+        # Snap only what the user is dragging, while it moves: a card the model places
+        # (opening a file, undo) stays exactly where the file says.
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and self._scene.snapping():
             grid = self._scene.GRID
             return QPointF(round(value.x() / grid) * grid, round(value.y() / grid) * grid)
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged and self.scene() is not None:
@@ -151,6 +181,7 @@ class EdgeItem(QGraphicsItem):
             self.lane, loop=source is target,
         )
         self.geometry = geometry
+        self.setToolTip(edge_label(self.edge))  # the whole label, even where the curve's box cuts it
         self.shapes = edge_shapes(geometry, self.edge, self._scene.theme, volume=self.volume, highlight=self.isSelected())
         curve = qpath(self.shapes[0]) if isinstance(self.shapes[0], Path) else QPainterPath()
         self._curve = curve

@@ -16,10 +16,12 @@ from flowsim import __version__
 from flowsim.errors import FlowError
 from flowsim.gui.actions import Actions
 from flowsim.gui.commands import SetNodeField
+from flowsim.gui.connect_menu import ConnectMenu
 from flowsim.gui.document import Document, pending_recoveries
 from flowsim.gui.exporting import Exporter
 from flowsim.gui.editing import align_command, clip_text, delete_command, layout_command, paste_command
 from flowsim.gui.gallery import TemplateGallery
+from flowsim.gui.history import HistoryMenu, bind_undo_actions
 from flowsim.gui.inspector import Inspector
 from flowsim.gui.items import NodeItem
 from flowsim.gui.overview import Overview
@@ -112,6 +114,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(a.quit)
         edit = bar.addMenu("&Edit")
         edit.addActions([a.undo, a.redo])
+        self.history_menu = HistoryMenu(self.document.undo_stack, self)
+        edit.addMenu(self.history_menu)
         edit.addSeparator()
         edit.addActions([a.cut, a.copy, a.paste, a.duplicate, a.delete, a.select_all, a.rename])
         view = bar.addMenu("&View")
@@ -165,8 +169,7 @@ class MainWindow(QMainWindow):
         a.quit.triggered.connect(self.close)
         a.undo.triggered.connect(doc.undo_stack.undo)
         a.redo.triggered.connect(doc.undo_stack.redo)
-        doc.undo_stack.canUndoChanged.connect(a.undo.setEnabled)
-        doc.undo_stack.canRedoChanged.connect(a.redo.setEnabled)
+        bind_undo_actions(doc.undo_stack, a.undo, a.redo)
         a.cut.triggered.connect(self.cut)
         a.copy.triggered.connect(self.copy)
         a.paste.triggered.connect(self.paste)
@@ -194,6 +197,7 @@ class MainWindow(QMainWindow):
             hints.colorSchemeChanged.connect(self._color_scheme_changed)
         self.scene.selectionSummary.connect(self.inspector.show_selection)
         self.scene.renameRequested.connect(self.rename_in_place)
+        self.scene.connectionDropped.connect(self.offer_connected_node)
         doc.changed.connect(self._document_changed)
         doc.issuesChanged.connect(self._issues_changed)
         doc.undo_stack.indexChanged.connect(self._edited)
@@ -374,6 +378,16 @@ class MainWindow(QMainWindow):
     def add_node_at_center(self, kind: str) -> None:
         if not self.document.read_only:
             self.scene.add_node_at(kind, self.view.mapToScene(self.view.viewport().rect().center()))
+
+    def offer_connected_node(self, source_id: str, point, screen) -> ConnectMenu | None:
+        """A connection dropped on empty canvas: offer the kinds there, to add and connect."""
+        if self.document.read_only or not self.document.flow.has_node(source_id):
+            return None
+        menu = ConnectMenu(lambda kind: self.scene.add_connected_node(kind, source_id, point), self.view)
+        menu.aboutToHide.connect(menu.deleteLater)
+        self.connect_menu = menu
+        menu.offer(screen)
+        return menu
 
     def copy(self) -> None:
         ids = self.scene.selected_node_ids()

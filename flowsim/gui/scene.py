@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QPainterPath, QPen, QUndoStack
-from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QGraphicsSceneMouseEvent
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
 from flowsim.gui.bridge import FlowBridge
-from flowsim.gui.commands import AddEdge, AddItems, MoveNodes
+from flowsim.gui.commands import AddItems, MoveNodes
+from flowsim.gui.connecting import Connector, view_zoom
 from flowsim.gui.items import EdgeItem, NodeItem
 from flowsim.gui.painter import qcolor
 from flowsim.model import Edge, Flow, Node
@@ -27,6 +28,9 @@ class FlowScene(QGraphicsScene):
     GRID = 20
     selectionSummary = Signal(object, object)  # (nodes, edges) selected
     renameRequested = Signal(str)  # a card was double-clicked
+    #: A connection from this node id was dropped on empty canvas, at (scene point,
+    #: screen point): the window offers the palette there.
+    connectionDropped = Signal(str, QPointF, QPointF)
 
     def __init__(self, bridge: FlowBridge, undo_stack: QUndoStack, theme: Theme = LIGHT, parent=None) -> None:
         super().__init__(parent)
@@ -44,7 +48,9 @@ class FlowScene(QGraphicsScene):
         self._by_id: dict[str, NodeItem] = {}
         self._edges: dict[int, EdgeItem] = {}
         self._touching: dict[str, list[EdgeItem]] = {}
-        self._connecting: tuple[NodeItem, QGraphicsPathItem] | None = None
+        self.connector = Connector(self)
+        self._dragging = False  # the user is dragging cards (the only time they snap)
+        self._moved: dict[int, NodeItem] = {}  # cards the current drag has moved
         bridge.nodeAdded.connect(self._node_added)
         bridge.nodeRemoved.connect(self._node_removed)
         bridge.nodeChanged.connect(self._node_changed)
@@ -84,7 +90,8 @@ class FlowScene(QGraphicsScene):
     # -- following the model ----------------------------------------------------------
     def rebuild(self) -> None:
         """Drop every item and make them again from the flow."""
-        self._connecting = None
+        self.connector.forget()
+        self._dragging, self._moved = False, {}
         self._nodes, self._by_id, self._edges, self._touching = {}, {}, {}, {}
         self._edges_path = None
         self._cards = None
@@ -253,6 +260,8 @@ class FlowScene(QGraphicsScene):
 
     def node_item_moved(self, item: NodeItem) -> None:
         """A card moved on screen (during a drag): its edges follow at once."""
+        if self._dragging:
+            self._moved[id(item)] = item
         self.card_changed(item, moved_only=True)
         for edge_item in self._touching.get(item.node.id, []):
             edge_item.refresh()
@@ -272,64 +281,63 @@ class FlowScene(QGraphicsScene):
                 edge_item.refresh()
 
     # -- gestures -----------------------------------------------------------------------
+    def snapping(self) -> bool:
+        """Whether a card moving now snaps to the grid: only while the user drags it."""
+        return self.snap_to_grid and self._dragging
+
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and not self.read_only:
-            for item in self.items(event.scenePos()):
-                if isinstance(item, NodeItem) and item.on_out_port(event.scenePos()):
-                    line = QGraphicsPathItem()
-                    line.setPen(QPen(qcolor(self.theme.selection), 2, Qt.PenStyle.DashLine))
-                    line.setZValue(10)
-                    self.addItem(line)
-                    self._connecting = (item, line)
-                    self._update_rubber_edge(event.scenePos())
-                    event.accept()
-                    return
+            source = self.connector.port_near(event.scenePos(), view_zoom(event.widget(), self))
+            if source is not None:
+                self.connector.start(source, event.scenePos(), event.screenPos())
+                event.accept()
+                return
         super().mousePressEvent(event)
+        self._dragging = isinstance(self.mouseGrabberItem(), NodeItem)
+        self._moved = {}
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if self._connecting is not None:
-            self._update_rubber_edge(event.scenePos())
+        if self.connector.active:
+            self.connector.move(event.scenePos(), event.screenPos())
             event.accept()
             return
+        if not event.buttons():
+            self.connector.hover(event.scenePos(), view_zoom(event.widget(), self), event.widget())
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if self._connecting is not None:
-            source, line = self._connecting
-            self._connecting = None
-            self.removeItem(line)
-            target = self.node_at(event.scenePos())
-            if target is not None:
-                self.undo_stack.push(AddEdge(self.flow, Edge(source.node.id, target.node.id)))
+        if self.connector.active:
+            self.connector.finish(event.scenePos(), event.screenPos())
             event.accept()
             return
         super().mouseReleaseEvent(event)
+        self._dragging = False
         self.commit_moves()
 
-    def node_at(self, point: QPointF) -> NodeItem | None:
-        for item in self.items(point):
-            if isinstance(item, NodeItem) and item.shape().contains(item.mapFromScene(point)):
-                return item
-        return None
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.connector.active:
+            self.connector.cancel()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
-    def _update_rubber_edge(self, end: QPointF) -> None:
-        assert self._connecting is not None
-        source, line = self._connecting
-        start = source.mapToScene(source.out_port())
-        reach = max(40.0, abs(end.x() - start.x()) / 2)
-        path = QPainterPath(start)
-        path.cubicTo(start + QPointF(reach, 0), end - QPointF(reach, 0), end)
-        line.setPath(path)
+    def node_at(self, point: QPointF) -> NodeItem | None:
+        """The card whose box holds ``point`` (the topmost), if any."""
+        cards = self.connector.cards_at(point)
+        return cards[0] if cards else None
 
     def commit_moves(self) -> None:
-        """Record cards that were dragged away from their model positions as one move."""
+        """Record the cards the last drag moved away from their model positions as one move."""
         moves = {}
-        for item in self._nodes.values():
+        for item in self._moved.values():
+            if item.scene() is not self or not self.flow.has_node(item.node.id):
+                continue
             pos = item.pos()
             new = [_tidy(pos.x()), _tidy(pos.y())]
             old = list(item.node.position)
-            if new != old:
+            if new != old and [pos.x(), pos.y()] != old:
                 moves[item.node.id] = (old, new)
+        self._moved = {}
         if moves:
             self.undo_stack.push(MoveNodes(self.flow, moves))
 
@@ -340,6 +348,17 @@ class FlowScene(QGraphicsScene):
             x, y = round(x / self.GRID) * self.GRID, round(y / self.GRID) * self.GRID
         node = Node(self.flow.unique_id(kind), kind, label=_default_label(kind), position=(_tidy(x), _tidy(y)))
         self.undo_stack.push(AddItems(self.flow, [node]))
+        return node
+
+    def add_connected_node(self, kind: str, source_id: str, point: QPointF) -> Node:
+        """Add a node of ``kind`` whose input side is at ``point`` and an edge to it from
+        ``source_id``, as one undo step; return the node."""
+        x, y = point.x(), point.y() - CARD_H / 2
+        if self.snap_to_grid:
+            x, y = round(x / self.GRID) * self.GRID, round(y / self.GRID) * self.GRID
+        node = Node(self.flow.unique_id(kind), kind, label=_default_label(kind), position=(_tidy(x), _tidy(y)))
+        text = f"Add “{node.title}” after {source_id}"
+        self.undo_stack.push(AddItems(self.flow, [node], [Edge(source_id, node.id)], text=text))
         return node
 
     def dragEnterEvent(self, event) -> None:
