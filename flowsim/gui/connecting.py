@@ -86,8 +86,9 @@ class Connector:
         return any(other is not item for other in self.cards_at(point))
 
     def cards_at(self, point: QPointF) -> list[NodeItem]:
-        """The cards whose box holds ``point``, topmost first."""
-        return [i for i in self.scene.items(point) if isinstance(i, NodeItem) and i.card_box().contains(point)]
+        """The cards whose box holds ``point`` (rounded corners too), topmost first."""
+        found = self.scene.items(point, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
+        return [i for i in found if isinstance(i, NodeItem) and i.card_box().contains(point)]
 
     def hover(self, point: QPointF, zoom: float, widget: QWidget | None) -> None:
         """Grow the port under the mouse, and show a cross to say a drag connects."""

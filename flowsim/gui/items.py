@@ -71,6 +71,9 @@ class NodeItem(QGraphicsItem):
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
+        # Winding, not odd-even: where the port overlaps the card both stay inside,
+        # instead of cancelling out into a hole a click falls through.
+        path.setFillRule(Qt.FillRule.WindingFill)
         path.addRoundedRect(QRectF(0, 0, CARD_W, CARD_H), 10, 10)
         path.addEllipse(self.out_port(), PORT_RADIUS + 3, PORT_RADIUS + 3)
         return path
