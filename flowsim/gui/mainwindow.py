@@ -276,7 +276,7 @@ class MainWindow(QMainWindow):
         readable = self.document.open(path)
         self._remember_recent(Path(path))
         self.statusBar().showMessage(f"Opened {path}" if readable else f"Could not read {path} as a flow", 5000)
-        QTimer.singleShot(0, self.view.fit)
+        QTimer.singleShot(0, self.view.show_readable)
         return readable
 
     def open_template(self, name: str) -> None:
@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             return
         self.document.set_flow(load_flow(template_path(name)), None)
-        QTimer.singleShot(0, self.view.fit)
+        QTimer.singleShot(0, self.view.show_readable)
 
     def new_from_template(self) -> None:
         gallery = TemplateGallery(self)
@@ -487,7 +487,7 @@ class MainWindow(QMainWindow):
             self.resizeDocks([self.palette_dock, self.inspector_dock], [180, 320], Qt.Orientation.Horizontal)
             self.resizeDocks([self.problems_dock, self.results_dock], [150, 150], Qt.Orientation.Vertical)
             self.resizeDocks([self.palette_dock, self.overview_dock], [300, 150], Qt.Orientation.Vertical)
-            QTimer.singleShot(0, self.view.fit)
+            QTimer.singleShot(0, self.view.show_readable)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.maybe_save():

@@ -7,12 +7,16 @@ from PySide6.QtGui import QBrush, QPainter, QPen, QPixmap, QWheelEvent
 from PySide6.QtWidgets import QGraphicsView
 
 from flowsim.gui.painter import qcolor
-from flowsim.gui.items import LOD_SIMPLE
+from flowsim.gui.items import LOD_SIMPLE, NodeItem
 from flowsim.gui.scene import FlowScene
+from flowsim.render.shapes import Text
 
 __all__ = ["FlowView"]
 
 MIN_ZOOM, MAX_ZOOM = 0.1, 4.0
+#: The smallest card or label text the canvas opens with, in screen pixels.
+READABLE_PX = 11.0
+_MARGIN = 40.0
 
 
 class FlowView(QGraphicsView):
@@ -61,6 +65,50 @@ class FlowView(QGraphicsView):
             self.set_zoom(1.0)
             self.centerOn(items.center())
         self._zoomed()
+
+    def smallest_text(self) -> float | None:
+        """The size of the smallest text on the cards and edge labels, in scene units."""
+        sizes = [shape.size for item in self.flow_scene.node_items() + self.flow_scene.edge_items()
+                 for shape in item.shapes if isinstance(shape, Text)]
+        return min(sizes, default=None)
+
+    def readable_zoom(self) -> float:
+        """The zoom at which every card's text is at least :data:`READABLE_PX` on screen."""
+        smallest = self.smallest_text()
+        return READABLE_PX / smallest if smallest else 1.0
+
+    def show_readable(self) -> None:
+        """How a flow opens: the whole flow if it fits at a readable zoom (never past
+        100 % unless the text needs it), else the readable zoom at the sources' end, where
+        the flow starts; the overview shows where that is in the whole."""
+        items = self.scene().itemsBoundingRect()
+        if items.isEmpty():
+            return
+        readable = self.readable_zoom()
+        room = self.viewport().size()
+        fit = min(room.width() / (items.width() + 2 * _MARGIN), room.height() / (items.height() + 2 * _MARGIN))
+        if fit >= readable:
+            self.set_zoom(min(fit, max(1.0, readable)))
+            self.centerOn(items.center())
+            return
+        self.set_zoom(readable)
+        zoom = self.zoom()
+        start = self._sources_box(items)
+        seen_w, seen_h = room.width() / zoom, room.height() / zoom
+        x = start.left() - _MARGIN + seen_w / 2
+        y = start.center().y() if start.height() + 2 * _MARGIN <= seen_h else start.top() - _MARGIN + seen_h / 2
+        self.centerOn(x, y)
+
+    def _sources_box(self, items: QRectF) -> QRectF:
+        """The cards of the flow's sources (else its leftmost cards), in scene coordinates."""
+        cards = [item for item in self.flow_scene.node_items() if isinstance(item, NodeItem)]
+        boxes = [item.card_box() for item in cards if item.node.kind == "source"]
+        if not boxes:
+            boxes = [item.card_box() for item in cards if item.card_box().left() <= items.left() + 100]
+        box = QRectF(boxes[0]) if boxes else QRectF(items.topLeft(), items.topLeft())
+        for other in boxes[1:]:
+            box = box.united(other)
+        return box
 
     def _zoomed(self) -> None:
         self.flow_scene.set_far(self.zoom() < LOD_SIMPLE)

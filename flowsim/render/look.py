@@ -17,12 +17,13 @@ from flowsim.model.graph import parallel_ordinals
 from flowsim.model.duration import format_duration, is_number, parse_duration
 from flowsim.render.icons import icon_shapes
 from flowsim.render.shapes import Circle, Path, Rect, Shape, Text
-from flowsim.render.text import fit_text, text_width
+from flowsim.render.text import fit_text, text_width, wrap_text
 from flowsim.render.theme import KIND_COLORS, Theme
 
 __all__ = [
     "CARD_W", "CARD_H", "node_color", "node_shapes", "summary", "EdgeGeometry",
     "edge_geometry", "edge_geometry_at", "edge_shapes", "lanes", "edge_label", "NodeStats", "bezier_point",
+    "LABEL_SIZE", "title_lines", "label_lines", "leak_alarm",
 ]
 
 CARD_W = 200.0
@@ -31,6 +32,11 @@ _RADIUS = 10.0
 _ICON = 22.0
 _TEXT_X = 48.0
 _ARROW = 9.0
+#: The size of the smallest text on a card and an edge label: the canvas opens at a zoom
+#: where this is at least 11 screen pixels.
+LABEL_SIZE = 11.0
+_LABEL_WIDTH = 150.0
+_TITLE_ROOM = CARD_W - _TEXT_X - 10
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,9 @@ class NodeStats:
     leaked: float
     wait_days: float = 0.0
     bottleneck: bool = False
+    #: The share of leads the node's own parameters lose (a form's 1 − conversion, a
+    #: leak, unsubscribes, an unrouted remainder): leakage up to this much is by design.
+    expected_leak: float = 0.0
 
 
 def node_color(node: Node) -> str:
@@ -115,14 +124,40 @@ def node_shapes(node: Node, theme: Theme, stats: NodeStats | None = None) -> lis
         Circle(25, CARD_H / 2, 17, fill=color, opacity=0.14),
     ]
     shapes += icon_shapes(str(node.kind), 25 - _ICON / 2, CARD_H / 2 - _ICON / 2, _ICON, color)
-    room = CARD_W - _TEXT_X - 10
-    title = str(node.title)
-    size = 13.0 if text_width(title, 13, True) <= room else 12.0  # shrink a little before cutting
-    shapes.append(Text(_TEXT_X, CARD_H / 2 - 3, fit_text(title, size, room, True), size, theme.text, bold=True))
-    shapes.append(Text(_TEXT_X, CARD_H / 2 + 14, fit_text(summary(node), 11, room), 11, theme.muted))
+    room = _TITLE_ROOM
+    size, lines = title_lines(str(node.title))
+    if len(lines) == 1:
+        shapes.append(Text(_TEXT_X, CARD_H / 2 - 3, lines[0], size, theme.text, bold=True))
+        figure_y = CARD_H / 2 + 14
+    else:  # two lines, the figure lower down
+        shapes.append(Text(_TEXT_X, CARD_H / 2 - 11, lines[0], size, theme.text, bold=True))
+        shapes.append(Text(_TEXT_X, CARD_H / 2 + 3, lines[1], size, theme.text, bold=True))
+        figure_y = CARD_H / 2 + 20
+    shapes.append(Text(_TEXT_X, figure_y, fit_text(summary(node), LABEL_SIZE, room), LABEL_SIZE, theme.muted))
     if stats is not None:
-        shapes += _badge(stats, theme)
+        shapes += _badge(node, stats, theme)
     return shapes
+
+
+def title_lines(title: str) -> tuple[float, list[str]]:
+    """A card's title as drawn: (size, lines). One line at 13 px, else at 12; else two
+    lines at 12 if that shows it whole; else one line cut with an ellipsis."""
+    room = _TITLE_ROOM
+    if text_width(title, 13, True) <= room:
+        return 13.0, [title]
+    if text_width(title, 12, True) <= room:
+        return 12.0, [title]
+    wrapped = wrap_text(title, 12, room, True)
+    if wrapped is not None:
+        return 12.0, wrapped
+    return 12.0, [fit_text(title, 12, room, True)]
+
+
+def label_lines(text: str) -> list[str]:
+    """An edge label as drawn: one line, else two if that shows it whole, else one cut."""
+    if text_width(text, LABEL_SIZE) <= _LABEL_WIDTH:
+        return [text]
+    return wrap_text(text, LABEL_SIZE, _LABEL_WIDTH) or [fit_text(text, LABEL_SIZE, _LABEL_WIDTH)]
 
 
 def _short_days(days: float) -> str:
@@ -134,17 +169,37 @@ def _short_days(days: float) -> str:
     return f"{days:.1f} d" if days < 10 else f"{days:.0f} d"
 
 
-def _badge(stats: NodeStats, theme: Theme) -> list[Shape]:
+#: Leakage this far (a share of leads) above what the node's parameters expect is an alarm.
+LEAK_ALARM_MARGIN = 0.10
+
+
+def _share(p: float) -> str:
+    """A share as people say it: 4 %, 0.5 %, 37 %."""
+    pct = p * 100
+    return f"{pct:.0f} %" if pct >= 9.5 or pct == 0 else f"{pct:.2g} %"
+
+
+def leak_alarm(stats: NodeStats) -> bool:
+    """Whether a node's run badge is red: a bottleneck, or leakage well above what its
+    own parameters lead one to expect (a form converting 4 % as set is no alarm)."""
     leaked = stats.leaked / stats.entered if stats.entered else 0.0
-    text = f"{stats.entered:,.0f} in · {leaked:.0%} leak"
+    return stats.bottleneck or leaked > stats.expected_leak + LEAK_ALARM_MARGIN
+
+
+def _badge(node: Node, stats: NodeStats, theme: Theme) -> list[Shape]:
+    leaked = stats.leaked / stats.entered if stats.entered else 0.0
+    if node.kind == "capture":  # a form's job is to convert: say how many did
+        text = f"{stats.entered:,.0f} in · {_share(1.0 - leaked)} converted"
+    else:
+        text = f"{stats.entered:,.0f} in · {_share(leaked)} leak"
     if stats.bottleneck:
         text += f" · wait {_short_days(stats.wait_days)}"
-    width = text_width(text, 10.5) + 14
+    width = text_width(text, LABEL_SIZE) + 14
     x = CARD_W / 2 - width / 2
-    color = theme.alert if stats.bottleneck or leaked >= 0.5 else theme.muted
+    color = theme.alert if leak_alarm(stats) else theme.muted
     return [
         Rect(x, CARD_H + 6, width, 18, 9, fill=theme.label_background, stroke=color, width=1),
-        Text(CARD_W / 2, CARD_H + 19, text, 10.5, color, anchor="middle"),
+        Text(CARD_W / 2, CARD_H + 19, text, LABEL_SIZE, color, anchor="middle"),
     ]
 
 
@@ -257,11 +312,14 @@ def edge_shapes(
     ))
     text = edge_label(edge)
     if text:
-        text = fit_text(text, 10.5, 150)
-        w = text_width(text, 10.5) + 12
+        lines = label_lines(text)
+        w = max(text_width(line, LABEL_SIZE) for line in lines) + 12
+        h = 18 + 14 * (len(lines) - 1)
         lx, ly = geometry.label_at
-        shapes.append(Rect(lx - w / 2, ly - 9, w, 18, 9, fill=theme.label_background, stroke=theme.card_border, width=1))
-        shapes.append(Text(lx, ly + 4, text, 10.5, theme.edge_label, anchor="middle"))
+        shapes.append(Rect(lx - w / 2, ly - h / 2, w, h, 9, fill=theme.label_background, stroke=theme.card_border, width=1))
+        for n, line in enumerate(lines):
+            baseline = ly + 4 - 7 * (len(lines) - 1) + 14 * n
+            shapes.append(Text(lx, baseline, line, LABEL_SIZE, theme.edge_label, anchor="middle"))
     return shapes
 
 

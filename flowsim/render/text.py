@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 
-__all__ = ["text_width", "fit_text", "FONT_FAMILY"]
+__all__ = ["text_width", "fit_text", "wrap_text", "FONT_FAMILY"]
 
 #: The font of every backend; DejaVu Sans ships with most Linux systems and has wide
 #: coverage. SVG output lists fallbacks after it.
@@ -49,3 +49,26 @@ def fit_text(text: str, size: float, width: float, bold: bool = False) -> str:
         else:
             high = mid - 1
     return text[:low].rstrip() + "…"
+
+
+def wrap_text(text: str, size: float, width: float, bold: bool = False, lines: int = 2) -> list[str] | None:
+    """``text`` broken at spaces into at most ``lines`` lines of ``width`` pixels each, or
+    None if it cannot be shown whole that way (too long, or a word wider than a line)."""
+    words = text.split()
+    if not words:
+        return [text] if text_width(text, size, bold) <= width else None
+    out: list[str] = []
+    line = ""
+    for word in words:
+        candidate = f"{line} {word}" if line else word
+        if text_width(candidate, size, bold) <= width:
+            line = candidate
+            continue
+        if not line or len(out) + 1 >= lines:
+            return None
+        out.append(line)
+        line = word
+        if text_width(line, size, bold) > width:
+            return None
+    out.append(line)
+    return out
