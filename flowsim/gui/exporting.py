@@ -121,12 +121,18 @@ class Exporter(TaskOwner):
         super().__init__(window, "Export")
 
     def ask_and_export(self) -> None:
+        if self.window.document.read_only:
+            self.window.report_error("Cannot export", "This file could not be read as a flow: fix it first, then export.")
+            return
         folder = self.window.document.path.parent if self.window.document.path else Path.home()
         dialog = ExportDialog(self.window.document.flow, folder, self.window)
         if dialog.exec():
             self.start(Path(dialog.path.text()), dialog.options())
 
     def start(self, out: Path, options: dict[str, Any]) -> Task | None:
+        if self.window.document.read_only:  # an empty stand-in flow, not the file: refuse
+            self.window.report_error("Cannot export", "This file could not be read as a flow: fix it first, then export.")
+            return None
         return self.launch(_export, self.window.document.flow.copy(), out, options)
 
     def running_changed(self, running: bool) -> None:

@@ -212,7 +212,8 @@ class MainWindow(QMainWindow):
         self.scene.read_only = doc.read_only
         for item in self.scene.node_items():
             item.setFlag(NodeItem.GraphicsItemFlag.ItemIsMovable, not doc.read_only)
-        for name in ("save", "cut", "paste", "duplicate", "delete", "rename", "auto_layout", "align_grid", "run"):
+        # A file that could not be read shows its text, not a flow: nothing to export until fixed.
+        for name in ("save", "cut", "paste", "duplicate", "delete", "rename", "auto_layout", "align_grid", "run", "export"):
             self.actions.by_name[name].setEnabled(not doc.read_only)
         self.actions.revert.setEnabled(doc.path is not None)
         self.palette.setEnabled(not doc.read_only)

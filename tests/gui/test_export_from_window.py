@@ -42,3 +42,18 @@ def test_the_export_dialog_fits_its_options_to_the_format(window, tmp_path):
     dialog.format.setCurrentIndex(dialog.format.findData(".mp4"))
     dialog.width_box.setValue(1281)
     assert dialog.options()["width"] % 2 == 0
+
+
+def test_a_file_that_could_not_be_read_cannot_be_exported_until_fixed(window, tmp_path, reported):
+    from tests.flows import VALID
+
+    path = tmp_path / "broken.flow.yaml"
+    path.write_text(VALID.replace("nodes:", "nodes: [", 1), encoding="utf-8")
+    assert window.open_path(path) is False and window.document.read_only
+    assert not window.actions.export.isEnabled()
+    out = tmp_path / "flow.svg"
+    assert window.exporter.start(out, {"width": 400}) is None
+    assert reported and "fix" in reported[0][1] and not out.exists()
+    path.write_text(VALID, encoding="utf-8")  # fixed: it opens as a flow and exports again
+    assert window.open_path(path)
+    assert window.actions.export.isEnabled()
