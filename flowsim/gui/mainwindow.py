@@ -30,6 +30,7 @@ from flowsim.gui.problems import ProblemsPanel
 from flowsim.gui.results import ResultsPanel
 from flowsim.gui.running import SimulationRunner
 from flowsim.gui.scene import FlowScene
+from flowsim.gui.screenfit import fit_to_screen, restore_placement, save_placement
 from flowsim.gui.view import FlowView
 from flowsim.io import load_flow
 from flowsim.model import Issue
@@ -88,8 +89,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self.setAcceptDrops(True)
-        self.resize(1400, 860)
-        self._laid_out = self._restore_layout()
+        self._laid_out = restore_placement(self, self.settings)
         self._frozen = False
         self._document_changed()
 
@@ -468,14 +468,6 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, "About flowsim", f"<b>flowsim {__version__}</b><p>Draw, simulate and animate lead-generation flows.</p>")
 
     # -- window ----------------------------------------------------------------------------
-    def _restore_layout(self) -> bool:
-        """Bring back the window and docks as the user left them; False on a first start."""
-        geometry = self.settings.value("geometry")
-        state = self.settings.value("state")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        return state is not None and self.restoreState(state)
-
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._frozen:
@@ -483,12 +475,20 @@ class MainWindow(QMainWindow):
             # full passes, which would otherwise walk it all and stall the window.
             gc.freeze()
             self._frozen = True
-        if not self._laid_out:  # first start: give the canvas most of the room
+        fit_to_screen(self)
+        QTimer.singleShot(0, self._fit_to_screen)  # again once the window manager framed it
+        if not self._laid_out:  # first start on this screen: give the canvas most of the room
             self._laid_out = True
-            self.resizeDocks([self.palette_dock, self.inspector_dock], [180, 320], Qt.Orientation.Horizontal)
-            self.resizeDocks([self.problems_dock, self.results_dock], [150, 150], Qt.Orientation.Vertical)
+            small = self.height() < 820  # a laptop: bottom docks lower, side docks narrower
+            self.resizeDocks([self.palette_dock, self.inspector_dock], [170 if small else 180, 300 if small else 320],
+                             Qt.Orientation.Horizontal)
             self.resizeDocks([self.palette_dock, self.overview_dock], [300, 150], Qt.Orientation.Vertical)
+            bottom = 110 if small else 150  # last: the side docks' heights above must not undo it
+            self.resizeDocks([self.problems_dock, self.results_dock], [bottom, bottom], Qt.Orientation.Vertical)
             QTimer.singleShot(0, self.view.show_readable)
+
+    def _fit_to_screen(self) -> None:
+        fit_to_screen(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.maybe_save():
@@ -499,8 +499,7 @@ class MainWindow(QMainWindow):
                 worker.task.cancel()
                 worker.task.wait()
         self.document.discard_recovery()
-        self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("state", self.saveState())
+        save_placement(self, self.settings)
         event.accept()
 
     def dragEnterEvent(self, event) -> None:
