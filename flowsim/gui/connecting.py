@@ -106,12 +106,19 @@ class Connector:
             else:
                 widget.unsetCursor()
 
+    def _cool(self) -> None:
+        """No port is under the mouse any more (a drag took it elsewhere)."""
+        if self._hot is not None:
+            self._hot.set_port_hot(False)
+            self._hot = None
+
     def forget(self) -> None:
         """The items are gone (the scene was rebuilt): drop every reference to them."""
         self.source = self.line = self.target = self._hot = None
 
     # -- the drag ---------------------------------------------------------------------------
     def start(self, source: NodeItem, point: QPointF, screen: QPointF) -> None:
+        self._cool()
         line = QGraphicsPathItem()
         line.setPen(QPen(qcolor(self.scene.theme.selection), 2, Qt.PenStyle.DashLine))
         line.setZValue(10)

@@ -45,6 +45,7 @@ class UndoActions(QObject):
 def _name(action: QAction, verb: str, text: str) -> None:
     label = f"{verb} {text}" if text else verb
     action.setText(f"&{label}")
+    action.setIconText(verb)  # the toolbar button keeps its width; its tooltip names the step
     action.setToolTip(label)
 
 

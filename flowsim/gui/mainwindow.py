@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QTextCharFormat, QTextCursor, QColor
 from PySide6.QtWidgets import (
     QApplication, QDockWidget, QFileDialog, QLabel, QLineEdit, QMainWindow, QMessageBox,
-    QPlainTextEdit, QStackedWidget, QTextEdit, QWidget,
+    QPlainTextEdit, QScrollArea, QStackedWidget, QTextEdit, QWidget,
 )
 
 from flowsim import __version__
@@ -79,7 +79,8 @@ class MainWindow(QMainWindow):
         self.exporter = Exporter(self)
         self.last_results = None
         self.results = ResultsPanel(lambda: self.runner.export("csv"), lambda: self.runner.export("json"))
-        self.results_dock = self._dock("Results", self.results, Qt.DockWidgetArea.BottomDockWidgetArea)
+        # In a scroll area, so the bottom docks can be low on a laptop screen.
+        self.results_dock = self._dock("Results", _scrolling(self.results), Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.problems_dock, self.results_dock)
         self.problems_dock.raise_()
         self.zoom_label = QLabel("100 %")
@@ -521,3 +522,12 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 8000)
         if self.ask:
             QMessageBox.warning(self, title, text)
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    """``widget`` in a frameless scroll area that lets its dock shrink below its own minimum."""
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    return area

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMainWindow
 
 __all__ = ["screen_key", "fit_rect", "restore_placement", "save_placement", "fit_to_screen", "PREFERRED"]
 
-#: The size the window asks for on a screen with room for it.
+#: The smallest size the window takes on a first start, where the screen has room for it.
 PREFERRED = QSize(1400, 860)
 
 
@@ -57,11 +57,24 @@ def fit_to_screen(window: QMainWindow) -> None:
 
 
 def default_size(window: QMainWindow) -> QSize:
-    """The preferred size, or as much of the screen as is available if that is less."""
+    """A first start's size: all of a laptop screen, nine tenths of a larger one (the
+    canvas is the point: the more of it the better), never less than :data:`PREFERRED`
+    where that fits."""
     screen = _screen(window)
     if screen is None:
         return QSize(PREFERRED)
-    return PREFERRED.boundedTo(screen.availableGeometry().size())
+    room = screen.availableGeometry().size()
+    if room.width() <= PREFERRED.width() or room.height() <= PREFERRED.height():
+        return room
+    return QSize(int(room.width() * 0.9), int(room.height() * 0.9)).expandedTo(PREFERRED).boundedTo(room)
+
+
+def _centre(window: QMainWindow) -> None:
+    screen = _screen(window)
+    if screen is not None:
+        frame = window.frameGeometry()
+        frame.moveCenter(screen.availableGeometry().center())
+        window.move(frame.topLeft())
 
 
 def restore_placement(window: QMainWindow, settings: QSettings) -> bool:
@@ -73,6 +86,7 @@ def restore_placement(window: QMainWindow, settings: QSettings) -> bool:
         window.restoreGeometry(geometry)
     else:
         window.resize(default_size(window))
+        _centre(window)
     restored = state is not None and window.restoreState(state)
     return bool(restored)
 

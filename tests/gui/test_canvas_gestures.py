@@ -224,3 +224,13 @@ def test_undo_and_redo_say_what_they_would_do_and_the_edit_menu_lists_the_histor
     assert checked == ["Move 3 nodes"]
     menu.actions()[0].trigger()  # back to the document as opened
     assert not window.document.modified
+
+
+def test_a_port_grown_under_the_mouse_shrinks_once_a_drag_takes_the_mouse_away(window, qtbot):
+    source, target = opened(window, qtbot, 1.0)
+    view = window.view
+    port = view.mapFromScene(source.mapToScene(source.out_port()))
+    move(view, port)
+    assert source.port_hot
+    mouse_drag(view, port, view.mapFromScene(target.card_box().center()))
+    assert not source.port_hot
