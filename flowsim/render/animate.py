@@ -28,7 +28,7 @@ import numpy as np
 
 from flowsim.model.colors import to_rgba
 from flowsim.model.flow import Flow
-from flowsim.render.look import CARD_H, CARD_W, edge_geometry, lanes, node_color
+from flowsim.render.look import CARD_H, CARD_W, NodeStats, edge_geometry, lanes, leak_alarm, node_color
 from flowsim.render.overlay import run_overlay
 from flowsim.render.raster import draw_scene, new_surface
 from flowsim.render.scene import Scene, bounds_of, build_scene
@@ -444,7 +444,9 @@ class Animation:
             w = text_width(text, 10.5) + 14
             cx = float(node.position[0]) + dx + CARD_W / 2
             y = float(node.position[1]) + dy + CARD_H + 6
-            color = theme.alert if n_out and n_out * 2 >= n_in else theme.muted
+            # Red as the still's badge is: only leakage well above what the node is set to lose.
+            expected = self.final_stats[nid].expected_leak if nid in self.final_stats else 0.0
+            color = theme.alert if n_out and leak_alarm(NodeStats(n_in, n_out, expected_leak=expected)) else theme.muted
             shapes.append(Rect(cx - w / 2, y, w, 18, 9, fill=theme.label_background, stroke=color, width=1))
             shapes.append(Text(cx, y + 13, text, 10.5, color, anchor="middle"))
         return shapes

@@ -20,7 +20,7 @@ from flowsim.io import dumps_flow
 from flowsim.render.look import CARD_H, CARD_W
 from flowsim.resources import template_path
 
-ZOOMS = [0.4, 0.7, 1.0, 2.0]
+ZOOMS = [0.25, 0.4, 0.7, 1.0, 2.0]  # 0.25: far out, where cards are drawn as boxes
 LEFT = Qt.MouseButton.LeftButton
 
 
