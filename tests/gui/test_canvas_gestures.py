@@ -234,3 +234,31 @@ def test_a_port_grown_under_the_mouse_shrinks_once_a_drag_takes_the_mouse_away(w
     assert source.port_hot
     mouse_drag(view, port, view.mapFromScene(target.card_box().center()))
     assert not source.port_hot
+
+
+def test_escape_drops_a_connection_being_drawn(window, qtbot):
+    source, target = opened(window, qtbot, 1.0)
+    view = window.view
+    port = view.mapFromScene(source.mapToScene(source.out_port()))
+    over = view.mapFromScene(target.card_box().center())
+    press(view, port)
+    move(view, over)
+    assert target.drop_target
+    QTest.keyClick(view.viewport(), Qt.Key.Key_Escape)
+    assert not target.drop_target and not window.scene.connector.active
+    release(view, over)
+    assert window.document.undo_stack.count() == 0
+
+
+def test_a_loop_needs_the_drag_to_leave_the_card_and_come_back(window, qtbot):
+    source, _ = opened(window, qtbot, 1.0)
+    view, flow = window.view, window.document.flow
+    port = view.mapFromScene(source.mapToScene(source.out_port()))
+    inside = view.mapFromScene(source.mapToScene(QPointF(100, 30)))
+    mouse_drag(view, port, inside)  # never left its own card: nothing
+    assert window.document.undo_stack.count() == 0
+    press(view, port)
+    move(view, port + QPoint(80, 0))  # out on the canvas ...
+    move(view, inside)  # ... and back onto itself
+    release(view, inside)
+    assert (flow.edges[-1].source, flow.edges[-1].target) == ("paid_search", "paid_search")
