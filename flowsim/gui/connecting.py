@@ -53,6 +53,7 @@ class Connector:
         self.line: QGraphicsPathItem | None = None
         self.target: NodeItem | None = None
         self._hot: NodeItem | None = None
+        self._pending: QGraphicsPathItem | None = None
         self._press_screen = QPointF()
         self._left_source = False
 
@@ -114,16 +115,20 @@ class Connector:
 
     def forget(self) -> None:
         """The items are gone (the scene was rebuilt): drop every reference to them."""
-        self.source = self.line = self.target = self._hot = None
+        self.source = self.line = self.target = self._hot = self._pending = None
 
     # -- the drag ---------------------------------------------------------------------------
-    def start(self, source: NodeItem, point: QPointF, screen: QPointF) -> None:
-        self._cool()
+    def _rubber_line(self) -> QGraphicsPathItem:
         line = QGraphicsPathItem()
         line.setPen(QPen(qcolor(self.scene.theme.selection), 2, Qt.PenStyle.DashLine))
         line.setZValue(10)
         self.scene.addItem(line)
-        self.source, self.line = source, line
+        return line
+
+    def start(self, source: NodeItem, point: QPointF, screen: QPointF) -> None:
+        self._cool()
+        self.clear_pending()
+        self.source, self.line = source, self._rubber_line()
         self._press_screen = QPointF(screen)
         self._left_source = False
         self.move(point, screen)
@@ -139,12 +144,22 @@ class Connector:
             self.target = target
             if target is not None:
                 target.set_drop_target(True)
-        start = self.source.mapToScene(self.source.out_port())
         end = target.mapToScene(QPointF(0, CARD_H / 2)) if target is not None and target is not self.source else point
-        reach = max(40.0, abs(end.x() - start.x()) / 2)
-        path = QPainterPath(start)
-        path.cubicTo(start + QPointF(reach, 0), end - QPointF(reach, 0), end)
-        self.line.setPath(path)
+        self.line.setPath(_curve(self.source, end))
+
+    def show_pending(self, source_id: str, point: QPointF) -> None:
+        """Keep a dashed line from ``source_id`` to ``point`` while the palette offered
+        there is open, so the user sees what the new card will be joined to."""
+        self.clear_pending()
+        source = self.scene.item_for_id(source_id)
+        if source is not None:
+            self._pending = self._rubber_line()
+            self._pending.setPath(_curve(source, point))
+
+    def clear_pending(self) -> None:
+        if self._pending is not None and self._pending.scene() is self.scene:
+            self.scene.removeItem(self._pending)
+        self._pending = None
 
     def _target_at(self, point: QPointF) -> NodeItem | None:
         """The card a release at ``point`` connects to; the source itself (a loop) only
@@ -175,3 +190,12 @@ class Connector:
         if self.line is not None and self.line.scene() is self.scene:
             self.scene.removeItem(self.line)
         self.source = self.line = self.target = None
+
+
+def _curve(source: NodeItem, end: QPointF) -> QPainterPath:
+    """The rubber edge: out of the source's port to the right, into ``end`` from the left."""
+    start = source.mapToScene(source.out_port())
+    reach = max(40.0, abs(end.x() - start.x()) / 2)
+    path = QPainterPath(start)
+    path.cubicTo(start + QPointF(reach, 0), end - QPointF(reach, 0), end)
+    return path

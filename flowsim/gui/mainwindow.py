@@ -385,11 +385,18 @@ class MainWindow(QMainWindow):
         """A connection dropped on empty canvas: offer the kinds there, to add and connect."""
         if self.document.read_only or not self.document.flow.has_node(source_id):
             return None
-        menu = ConnectMenu(lambda kind: self.scene.add_connected_node(kind, source_id, point), self.view)
+        menu = ConnectMenu(lambda kind: self._add_connected(kind, source_id, point), self.view)
+        menu.aboutToHide.connect(self.scene.connector.clear_pending)
         menu.aboutToHide.connect(menu.deleteLater)
         self.connect_menu = menu
+        self.scene.connector.show_pending(source_id, point)
         menu.offer(screen)
         return menu
+
+    def _add_connected(self, kind: str, source_id: str, point) -> None:
+        self.scene.connector.clear_pending()
+        if not self.document.read_only and self.document.flow.has_node(source_id):
+            self.scene.add_connected_node(kind, source_id, point)
 
     def copy(self) -> None:
         ids = self.scene.selected_node_ids()

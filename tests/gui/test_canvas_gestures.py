@@ -191,11 +191,13 @@ def test_a_connection_dropped_on_empty_canvas_offers_the_palette_to_add_a_connec
     menu = window.connect_menu
     qtbot.waitUntil(menu.isVisible)
     assert len(flow.nodes) == nodes and stack.count() == 0  # nothing until a kind is picked
+    assert window.scene.connector._pending is not None  # the line waits with the menu
     menu.kind_action("capture").trigger()
     assert len(flow.nodes) == nodes + 1 and len(flow.edges) == edges + 1
     node = flow.nodes[-1]
     assert node.kind == "capture" and (flow.edges[-1].source, flow.edges[-1].target) == ("paid_search", node.id)
     assert stack.count() == 1  # one step adds both
+    qtbot.waitUntil(lambda: window.scene.connector._pending is None)
     stack.undo()
     assert len(flow.nodes) == nodes and len(flow.edges) == edges
 
@@ -262,3 +264,15 @@ def test_a_loop_needs_the_drag_to_leave_the_card_and_come_back(window, qtbot):
     move(view, inside)  # ... and back onto itself
     release(view, inside)
     assert (flow.edges[-1].source, flow.edges[-1].target) == ("paid_search", "paid_search")
+
+
+def test_dismissing_the_offered_palette_adds_nothing(window, qtbot):
+    source, _ = opened(window, qtbot, 1.0)
+    view = window.view
+    port = view.mapFromScene(source.mapToScene(source.out_port()))
+    mouse_drag(view, port, view.mapFromScene(QPointF(240, -120)))
+    menu = window.connect_menu
+    qtbot.waitUntil(menu.isVisible)
+    menu.hide()
+    qtbot.waitUntil(lambda: window.scene.connector._pending is None)
+    assert window.document.undo_stack.count() == 0
