@@ -137,6 +137,12 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write the diagram (.svg, .png) or its simulated leads flowing (.gif, .mp4)")
     export_arguments(p)
     p.set_defaults(run=_cmd_export)
+
+    from flowsim.calibrate import command as calibrate_command  # argparse only: light
+
+    p = sub.add_parser("calibrate", help="fit a flow's rates, conversions and delays to a CRM export; backtest it")
+    calibrate_command.add_arguments(p)
+    p.set_defaults(run=calibrate_command.run)
     return parser
 
 

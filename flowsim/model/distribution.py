@@ -23,6 +23,7 @@ DIST_PARAMS: dict[str, tuple[str, ...]] = {
     "triangular": ("min", "mode", "max"),
     "lognormal": ("mean", "sd"),
     "normal": ("mean", "sd"),
+    "gamma": ("mean", "sd"),
 }
 
 
@@ -46,7 +47,7 @@ class Distribution:
         p = dict(self.params)
         if self.kind == "fixed":
             return p["value"]
-        if self.kind in ("exponential", "lognormal", "normal"):
+        if self.kind in ("exponential", "lognormal", "normal", "gamma"):
             return p["mean"]
         if self.kind == "uniform":
             return (p["min"] + p["max"]) / 2
@@ -74,6 +75,14 @@ class Distribution:
             sigma2 = math.log1p((sd / mean) ** 2)
             mu = math.log(mean) - sigma2 / 2
             return rng.lognormal(mu, math.sqrt(sigma2), size)
+        if kind == "gamma":
+            mean, sd = p["mean"], p["sd"]
+            if mean <= 0:
+                return _zero(rng, size)
+            if sd == 0:
+                return mean if size is None else _full(rng, size, mean)
+            # Shape and scale that give this mean and sd.
+            return rng.gamma((mean / sd) ** 2, sd * sd / mean, size)
         draw = rng.normal(p["mean"], p["sd"], size)
         return max(draw, 0.0) if size is None else draw.clip(min=0.0)
 
@@ -129,7 +138,7 @@ def parse_distribution(raw: object, *, durations: bool = True) -> Distribution:
         raise ValueProblem("uniform needs min ≤ max", "max")
     if kind == "triangular" and not p["min"] <= p["mode"] <= p["max"]:
         raise ValueProblem("triangular needs min ≤ mode ≤ max", "mode")
-    if kind in ("lognormal", "normal") and p["sd"] < 0:
+    if kind in ("lognormal", "normal", "gamma") and p["sd"] < 0:
         raise ValueProblem("sd cannot be negative", "sd")
     return Distribution(kind, tuple(params))
 

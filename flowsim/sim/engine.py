@@ -113,6 +113,7 @@ class Replication:
         self.edge_counts = [0] * len(plan.edges)
         self.live: dict[int, Lead] = {}
         self.looped = 0
+        self.milestones: list[tuple[str, float, float | None, float | None, float | None]] | None = None
         self.times: dict[str, list[float]] = {"mql": [], "sql": [], "customer": []}
         self.n_sources = max(len(plan.sources), 1)
         self.reads_age = plan.reads_age
@@ -544,6 +545,8 @@ class Replication:
         won = lead.won_at if lead.won_at is not None and lead.won_at < end else None
         sql = lead.sql_at if lead.sql_at is not None and lead.sql_at < end else won
         mql = lead.mql_at if lead.mql_at is not None and lead.mql_at < end else sql
+        if self.milestones is not None:  # (channel, created, MQL, SQL, won) for backtests
+            self.milestones.append((ch.id, created, mql, sql, won))
         if mql is not None:
             ch.mqls += 1
             self.times["mql"].append(mql - created)
