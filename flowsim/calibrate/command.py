@@ -13,7 +13,7 @@ import argparse
 import sys
 from typing import Any, TextIO
 
-__all__ = ["add_arguments", "run", "calibrate_file"]
+__all__ = ["add_arguments", "run", "calibrate_file", "calibrate_flow"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,14 +30,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def calibrate_file(flow_path: str, export_path: str, map_path: str | None = None):
     """Load, read, estimate and propose: ``(flow, export, estimates, changes, notes)``."""
+    from flowsim.io import load_flow
+
+    flow = load_flow(flow_path)
+    return (flow, *calibrate_flow(flow, export_path, map_path))
+
+
+def calibrate_flow(flow: Any, export_path: str, map_path: str | None = None):
+    """Read, estimate and propose for a loaded flow: ``(export, estimates, changes, notes)``."""
     from flowsim.calibrate.csvread import read_table
     from flowsim.calibrate.estimate import estimate
     from flowsim.calibrate.propose import propose
     from flowsim.calibrate.records import read_mapping, records_from
     from flowsim.errors import FlowError
-    from flowsim.io import load_flow
 
-    flow = load_flow(flow_path)
     mapping = read_mapping(map_path) if map_path else None
     table = read_table(export_path)
     try:
@@ -46,7 +52,7 @@ def calibrate_file(flow_path: str, export_path: str, map_path: str | None = None
         raise err.with_file(err.file or export_path) from None
     est = estimate(export)
     changes, notes = propose(flow, est)
-    return flow, export, est, changes, notes
+    return export, est, changes, notes
 
 
 def run(args: argparse.Namespace) -> int:

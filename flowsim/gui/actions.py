@@ -17,6 +17,8 @@ ACTION_SPECS: dict[str, tuple[str, object, str]] = {
     "save_as": ("Save &As…", Std.SaveAs, "Save the flow under a new name"),
     "revert": ("&Revert to saved", None, "Drop every change since the last save"),
     "export": ("&Export…", "Ctrl+E", "Export the diagram to SVG, PNG, GIF or MP4"),
+    "calibrate": ("Cali&brate from CRM Export…", None,
+                  "Fit arrivals, conversions and delays to a HubSpot, Salesforce or other CSV export"),
     "quit": ("&Quit", Std.Quit, "Quit flowsim"),
     "undo": ("&Undo", Std.Undo, "Undo the last change"),
     "redo": ("&Redo", Std.Redo, "Redo the change undone last"),

@@ -14,7 +14,7 @@ from flowsim.model import Edge, Flow, Node
 
 __all__ = [
     "AddItems", "RemoveItems", "MoveNodes", "SetNodeField", "RenameNode", "SetKind",
-    "AddEdge", "SetEdgeField", "SetFlowField",
+    "AddEdge", "SetEdgeField", "SetFlowField", "ApplyCalibration",
 ]
 
 _MERGE_NODE_FIELD = 1001
@@ -219,3 +219,23 @@ class SetFlowField(QUndoCommand):
             return False
         self.value = other.value
         return True
+
+
+class ApplyCalibration(QUndoCommand):
+    """Set the fields a calibration fitted, each commented with where its number came from."""
+
+    def __init__(self, flow: Flow, changes: Iterable[Any], basis: str, source: str) -> None:
+        self.changes = list(changes)
+        super().__init__(f"Calibrate {len(self.changes)} field{'s' if len(self.changes) != 1 else ''} from {source}")
+        self.flow, self.basis = flow, basis
+        self._undo: list[Any] = []
+
+    def redo(self) -> None:
+        from flowsim.calibrate.propose import apply_changes
+
+        self._undo = apply_changes(self.flow, self.changes, self.basis)
+
+    def undo(self) -> None:
+        from flowsim.calibrate.propose import undo_changes
+
+        undo_changes(self.flow, self._undo)

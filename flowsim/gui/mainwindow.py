@@ -18,6 +18,7 @@ from flowsim.gui.actions import Actions
 from flowsim.gui.commands import SetNodeField
 from flowsim.gui.connect_menu import ConnectMenu
 from flowsim.gui.document import Document, pending_recoveries
+from flowsim.gui import calibrating
 from flowsim.gui.exporting import Exporter
 from flowsim.gui.editing import align_command, clip_text, delete_command, layout_command, paste_command
 from flowsim.gui.gallery import TemplateGallery
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         file_menu.addActions([a.save, a.save_as, a.revert])
         file_menu.addSeparator()
         file_menu.addActions([a.export, a.cancel_export])
+        file_menu.addAction(a.calibrate)
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
         edit = bar.addMenu("&Edit")
@@ -190,6 +192,7 @@ class MainWindow(QMainWindow):
         a.cancel_run.triggered.connect(self.runner.cancel)
         a.cancel_run.setEnabled(False)
         a.export.triggered.connect(self.exporter.ask_and_export)
+        a.calibrate.triggered.connect(lambda: calibrating.ask_and_apply(self))
         a.cancel_export.triggered.connect(self.exporter.cancel)
         a.cancel_export.setEnabled(False)
         self.view.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f} %"))
@@ -214,7 +217,8 @@ class MainWindow(QMainWindow):
         for item in self.scene.node_items():
             item.setFlag(NodeItem.GraphicsItemFlag.ItemIsMovable, not doc.read_only)
         # A file that could not be read shows its text, not a flow: nothing to export until fixed.
-        for name in ("save", "cut", "paste", "duplicate", "delete", "rename", "auto_layout", "align_grid", "run", "export"):
+        for name in ("save", "cut", "paste", "duplicate", "delete", "rename", "auto_layout", "align_grid", "run", "export",
+                     "calibrate"):
             self.actions.by_name[name].setEnabled(not doc.read_only)
         self.actions.revert.setEnabled(doc.path is not None)
         self.palette.setEnabled(not doc.read_only)

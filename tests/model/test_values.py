@@ -76,7 +76,7 @@ def test_the_same_seed_gives_the_same_draws():
 @pytest.mark.parametrize(
     ("raw", "key", "words"),
     [
-        ({"dist": "gamma", "mean": 1}, "dist", "unknown distribution 'gamma'"),
+        ({"dist": "weibull", "mean": 1}, "dist", "unknown distribution 'weibull'"),
         ({"mean": 1}, "dist", "needs 'dist'"),
         ({"dist": "uniform", "min": 1}, "max", "'max' is missing"),
         ({"dist": "uniform", "min": 3, "max": 1}, "max", "min ≤ max"),
@@ -103,3 +103,10 @@ def test_parallel_edges_are_numbered_in_file_order_per_source_and_target():
 
     pairs = [("a", "b"), ("a", "c"), ("a", "b"), ("b", "a"), ("a", "b")]
     assert parallel_ordinals(pairs) == [0, 0, 1, 0, 2]
+
+
+def test_a_gamma_distribution_has_the_mean_and_sd_it_was_given():
+    dist = parse_distribution({"dist": "gamma", "mean": "2d", "sd": "1d"})
+    draws = dist.sample(np.random.default_rng(1), 200_000)
+    assert dist.mean == 2.0
+    assert abs(draws.mean() - 2.0) < 0.01 and abs(draws.std() - 1.0) < 0.01
