@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import math
 from typing import Any, Generator, Iterator
 
 import simpy
 
-__all__ = ["Drive", "collector_paused"]
+__all__ = ["Drive", "catch_up", "collector_paused"]
 
 
 @contextlib.contextmanager
@@ -48,3 +49,13 @@ class Drive:
         except StopIteration:
             return
         following.callbacks.append(self)
+
+
+def catch_up(clock: float, now: float) -> float:
+    """The delay that takes SimPy's clock from ``clock`` to ``now``, or a hair past it but
+    never short of it: ``clock + (now - clock)`` can round below ``now``, and a lead must
+    not reach a server before the moment it left its previous node."""
+    delay = now - clock
+    while clock + delay < now:
+        delay = math.nextafter(delay, math.inf)
+    return delay

@@ -27,7 +27,6 @@ exactly what one-by-one simulation would give).
 
 from __future__ import annotations
 
-import math
 from typing import Any, Callable
 
 import numpy as np
@@ -37,7 +36,7 @@ from flowsim.errors import RuleError, SimulationError
 from flowsim.rules import Assigner
 from flowsim.sim.arrivals import arrival_batches
 from flowsim.sim.config import MAX_HOPS, Cancelled
-from flowsim.sim.driver import Drive, collector_paused
+from flowsim.sim.driver import Drive, catch_up, collector_paused
 from flowsim.sim.leads import Lead, add_touch_points, refresh, score_at_node
 from flowsim.sim.money import MoneyRun
 from flowsim.sim.plan import NodePlan, Plan, node_error, speed_multiplier
@@ -304,7 +303,7 @@ class Replication:
             wait = 0.0
             if node.queues:
                 if now > env.now:  # leads meet here: wait for SimPy's clock to catch up
-                    yield env.timeout(_catch_up(env.now, now))
+                    yield env.timeout(catch_up(env.now, now))
                 wait = yield from self._queue(lead, node, trace)
                 if wait is None:
                     return
@@ -545,6 +544,13 @@ class Replication:
         won = lead.won_at if lead.won_at is not None and lead.won_at < end else None
         sql = lead.sql_at if lead.sql_at is not None and lead.sql_at < end else won
         mql = lead.mql_at if lead.mql_at is not None and lead.mql_at < end else sql
+        node = lead.node
+        if node is not None and (node.kind == HANDOFF or node.kind == SALES) and lead.entered_at < end \
+                and lead.id in self.live:  # still being worked at the end: it reached the stage on entry
+            if node.kind == SALES and sql is None:
+                sql = lead.entered_at
+            if mql is None:
+                mql = sql if sql is not None else lead.entered_at
         if self.milestones is not None:  # (channel, created, MQL, SQL, won) for backtests
             self.milestones.append((ch.id, created, mql, sql, won))
         if mql is not None:
@@ -576,16 +582,6 @@ class Replication:
 
     def finish_trace(self) -> Trace | None:
         return self.trace.finish(self.end) if self.trace is not None else None
-
-
-def _catch_up(clock: float, now: float) -> float:
-    """The delay that takes SimPy's clock from ``clock`` to ``now``, or a hair past it but
-    never short of it: ``clock + (now - clock)`` can round below ``now``, and a lead must
-    not reach a server before the moment it left its previous node."""
-    delay = now - clock
-    while clock + delay < now:
-        delay = math.nextafter(delay, math.inf)
-    return delay
 
 
 def _blocks_of(make: Callable[[], list[dict[str, Any]]]) -> Callable[[], dict[str, Any]]:
