@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QLineEdit, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from flowsim.gui.workers import Task
@@ -95,16 +95,27 @@ class CalibrateDialog(QDialog):
         self.apply_button.setEnabled(False)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self.chart_holder = QVBoxLayout()
+        review = QWidget()
+        review_layout = QVBoxLayout(review)
+        review_layout.addWidget(self.table, 1)
+        review_layout.addWidget(self.notes)
+        checking = QWidget()
+        checking_layout = QVBoxLayout(checking)
+        checking_layout.addWidget(self.backtest_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        checking_layout.addWidget(self.backtest_view)
+        checking_layout.addLayout(self.chart_holder, 1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(review, "Fitted values")
+        self.tabs.addTab(checking, "Backtest")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.read_button, alignment=Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.notes)
-        layout.addWidget(self.backtest_button, alignment=Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.backtest_view)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.buttons)
-        self.resize(980, 620)
+        self.chart: QWidget | None = None
+        self.resize(1000, 680)
 
     def _with_browse(self, edit: QLineEdit, pattern: str) -> QWidget:
         button = QPushButton("…")
@@ -209,6 +220,21 @@ class CalibrateDialog(QDialog):
             for column, text in enumerate((_STAGE_NAMES[stage], f"{result.coverage(stage):.0%}", (listed + more) or "none")):
                 self.backtest_view.setItem(row, column, QTableWidgetItem(text))
         self.last_backtest = result
+        self._show_chart(result)
+        self.tabs.setCurrentIndex(1)
+
+    def _show_chart(self, result: Any) -> None:
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
+        from flowsim.calibrate.chart import backtest_figure
+
+        if self.chart is not None:
+            self.chart_holder.removeWidget(self.chart)
+            self.chart.deleteLater()
+        self.chart = FigureCanvasQTAgg(backtest_figure(result))
+        self.chart.setObjectName("calibration_chart")
+        self.chart.setMinimumHeight(280)
+        self.chart_holder.addWidget(self.chart)
 
 
 def ask_and_apply(window: Any) -> CalibrateDialog | None:

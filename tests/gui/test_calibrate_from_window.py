@@ -60,6 +60,9 @@ def test_the_backtest_of_the_checked_values_fills_its_table(window, qtbot, tmp_p
     qtbot.waitUntil(lambda: dialog.task is None and dialog.backtest_view.rowCount() == 4, timeout=120_000)
     assert [dialog.backtest_view.item(r, 0).text() for r in range(4)] == ["Leads", "MQLs", "SQLs", "Customers"]
     assert dialog.last_backtest.coverage() >= 0.8
+    axes = dialog.chart.figure.axes
+    assert [ax.get_title(loc="left").split(" a week")[0] for ax in axes] == ["Leads", "MQLs", "SQLs", "Customers"]
+    assert dialog.tabs.currentIndex() == 1
     assert window.document.undo_stack.count() == 0  # the backtest ran on a copy
 
 
