@@ -161,7 +161,7 @@ def print_backtest(result: Any, out: TextIO) -> None:
     if outside:
         write("weeks outside the band (actual vs simulated mean, band):")
         for w in outside[:20]:
-            write(f"  week of {w.start:%Y-%m-%d} {w.stage:<10} {w.actual:>6} vs {w.mean:8.1f} ({w.low:g}–{w.high:g})")
+            write(f"  week of {w.start:%Y-%m-%d} {w.stage:<10} {w.actual:>6} vs {w.mean:8.1f} ({w.low:.0f}–{w.high:.0f})")
         if len(outside) > 20:
             write(f"  … and {len(outside) - 20} more")
     else:

@@ -224,6 +224,6 @@ def estimate(export: Export) -> Estimates:
 def describe(est: Estimate, *, percent: bool = False, unit: str = "") -> str:
     """``12.3 (11.8–12.9, 1,204 leads)`` as the review table shows an estimate."""
     if percent:
-        return f"{est.value:.1%} ({est.low:.1%}–{est.high:.1%}, n = {est.n:,})"
+        return f"{est.value * 100:.1f} % ({est.low * 100:.1f}–{est.high * 100:.1f} %, n = {est.n:,})"
     return f"{est.value:.3g}{unit} ({est.low:.3g}–{est.high:.3g}, n = {est.n:,})"
 

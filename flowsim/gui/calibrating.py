@@ -215,7 +215,7 @@ class CalibrateDialog(QDialog):
         self.backtest_view.setRowCount(len(BACKTEST_STAGES))
         for row, stage in enumerate(BACKTEST_STAGES):
             outside = [w for w in result.disagreements() if w.stage == stage]
-            listed = ", ".join(f"{w.start:%b %d} ({w.actual} vs {w.low:g}–{w.high:g})" for w in outside[:4])
+            listed = ", ".join(f"{w.start:%b %d} ({w.actual} vs {w.low:.0f}–{w.high:.0f})" for w in outside[:4])
             more = f" and {len(outside) - 4} more" if len(outside) > 4 else ""
             for column, text in enumerate((_STAGE_NAMES[stage], f"{result.coverage(stage):.0%}", (listed + more) or "none")):
                 self.backtest_view.setItem(row, column, QTableWidgetItem(text))
