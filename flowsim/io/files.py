@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 
 from flowsim.errors import FlowError, FlowFileError
-from flowsim.io.atomic import write_atomic
+from flowsim.io.atomic import remove_stale_temporaries, write_atomic
 from flowsim.io.comments import END, attach_comments
 from flowsim.io.convert import data_from_flow, flow_from_data
 from flowsim.io.emit import emit
@@ -102,8 +102,13 @@ def loads_flow(text: str, *, file: str | None = None) -> Flow:
 
 
 def load_flow(path: str | os.PathLike[str]) -> Flow:
-    """Read and parse a flow file; see :func:`loads_flow` and :func:`read_text`."""
-    return loads_flow(read_text(path), file=os.fspath(path))
+    """Read and parse a flow file; see :func:`loads_flow` and :func:`read_text`.
+
+    Temporary files that killed writers of ``path`` left beside it are removed.
+    """
+    text = read_text(path)
+    remove_stale_temporaries(os.path.realpath(path))
+    return loads_flow(text, file=os.fspath(path))
 
 
 def dumps_flow(flow: Flow) -> str:
