@@ -33,21 +33,21 @@ def _cmd_templates(args: argparse.Namespace) -> int:
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
-    from flowsim.io.atomic import write_atomic
+    from flowsim.io.output import check_output, is_special, is_stdout, write_output
     from flowsim.resources import template_path
 
     source = template_path(args.template)
     out = Path(args.out)
-    if out.exists() and not args.force:
+    check_output(args.out)
+    if out.exists() and not (args.force or is_stdout(args.out) or is_special(args.out)):
         raise FlowError(f"{out} exists already; pass --force to replace it")
-    if not out.parent.is_dir():
-        raise FlowError(f"cannot write {out}: the folder {out.parent} does not exist")
     try:
         # The template's bytes as they are: its comments cite the sources of its numbers.
-        write_atomic(out, source.read_bytes())
+        write_output(args.out, source.read_bytes())
     except OSError as err:
         raise FlowError(f"cannot write {out}: {err.strerror or err}") from None
-    print(f"wrote {out} from the template {args.template!r}")
+    if not is_stdout(args.out):
+        print(f"wrote {out} from the template {args.template!r}")
     return 0
 
 
@@ -75,6 +75,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_gui(args: argparse.Namespace) -> int:
+    if args.file is not None:
+        from flowsim.io.output import check_name
+
+        check_name(args.file)
     if args.file is not None and not Path(args.file).exists():
         raise FlowError(f"{args.file}: no such file")
     if args.template is not None:

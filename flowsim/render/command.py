@@ -103,5 +103,8 @@ def run(args: argparse.Namespace) -> int:
         path = export_flow(flow, args.output, progress=bar, hide=hide, **options)
     finally:
         bar.close()
-    print(f"wrote {path} ({_size(path.stat().st_size)})")
+    from flowsim.io.output import is_special
+
+    # A device or FIFO has no size worth telling (and standard output is not one to print on).
+    print(f"wrote {path}" if is_special(path) else f"wrote {path} ({_size(path.stat().st_size)})")
     return 0

@@ -110,7 +110,18 @@ def check_options(
 
 
 def check_target(target: Path) -> None:
-    """ExportError unless ``target`` can be written (its folder exists and takes files)."""
+    """ExportError unless ``target`` can be written: a sound name in a folder that exists
+    and takes files, or an existing device or FIFO (written in place, see
+    :mod:`flowsim.io.output`)."""
+    from flowsim.errors import FlowError
+    from flowsim.io.output import check_output, is_special, is_stdout
+
+    try:
+        check_output(target)
+    except FlowError as err:
+        raise ExportError(err.message) from None
+    if is_stdout(target) or is_special(target):
+        return
     folder = target.parent
     if target.is_dir():
         raise ExportError(f"cannot write {target}: it is a folder")
@@ -196,7 +207,7 @@ def _height(scene: Any, width: int) -> int:
 
 
 def _export_still(flow: Flow, target: Path, options: ExportOptions, results: Any) -> None:
-    from flowsim.io.atomic import write_atomic
+    from flowsim.io.output import write_output
     from flowsim.render.overlay import run_overlay
     from flowsim.render.scene import build_scene
     from flowsim.render.theme import theme_named
@@ -220,7 +231,7 @@ def _export_still(flow: Flow, target: Path, options: ExportOptions, results: Any
 
         data = scene_to_png(scene, width)
     try:
-        write_atomic(target, data)
+        write_output(target, data)
     except OSError as err:
         raise ExportError(f"cannot write {target}: {err.strerror or err}") from None
 
@@ -263,24 +274,37 @@ def _export_animation(flow: Flow, target: Path, options: ExportOptions, results:
 
 @contextlib.contextmanager
 def _temporary_beside(target: Path):
-    """A fresh temporary path in ``target``'s folder, removed unless renamed into place."""
+    """A fresh temporary path in ``target``'s folder (for standard output or a device,
+    the system's temporary folder), removed unless renamed into place."""
+    from flowsim.io.atomic import temporary_beside
+    from flowsim.io.output import is_special, is_stdout
+
+    if is_stdout(target) or is_special(target):
+        with tempfile.TemporaryDirectory(prefix="flowsim-") as folder:
+            yield os.path.join(folder, "out" + target.suffix)
+        return
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        beside = temporary_beside(target)
+        name = beside.__enter__()
     except OSError as err:
         raise ExportError(f"cannot write {target}: {err.strerror or err}") from None
-    os.close(fd)
     try:
         yield name
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(name)
+        beside.__exit__(None, None, None)
 
 
 def _finish(tmp: str, target: Path) -> None:
-    """Give ``tmp`` the permissions a new file (or the old target) has and rename it."""
+    """Give ``tmp`` the permissions a new file (or the old target) has and rename it;
+    standard output or a device gets a copy of its bytes instead."""
     from flowsim.io.atomic import move_into_place
+    from flowsim.io.output import is_special, is_stdout, write_output
 
     try:
-        move_into_place(tmp, target)
+        if is_stdout(target) or is_special(target):
+            with open(tmp, "rb") as handle:
+                write_output(target, handle.read())
+        else:
+            move_into_place(tmp, target)
     except OSError as err:
         raise ExportError(f"cannot write {target}: {err.strerror or err}") from None

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any, TextIO
 
 __all__ = ["add_arguments", "run"]
@@ -43,12 +42,16 @@ def run(args: argparse.Namespace) -> int:
     from flowsim.sim.config import SimConfig
     from flowsim.sim.runner import simulate
 
+    from flowsim.io.output import check_output, is_stdout
+
     name = args.file
     outputs = [(path, kind) for path, kind in ((args.json, "JSON"), (args.csv, "CSV")) if path]
-    for path, _ in outputs:
-        folder = Path(path).resolve().parent
-        if not folder.is_dir():
-            raise FlowError(f"cannot write {path}: the folder {folder} does not exist")
+    for path, _ in outputs:  # before any work: a bad name must not cost a whole run
+        check_output(path)
+    if sum(is_stdout(path) for path, _ in outputs) > 1:
+        raise FlowError("--json and --csv cannot both go to standard output")
+    # With results on standard output, the table and notes for people go to stderr.
+    notes = sys.stderr if any(is_stdout(path) for path, _ in outputs) else sys.stdout
     flow = load_flow(name)
     errors = errors_in(check_flow(flow))
     if errors:
@@ -68,20 +71,20 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.close()
-    print_table(results, sys.stdout)
+    print_table(results, notes)
     for path, kind in outputs:
         text = results.to_json() if kind == "JSON" else results.to_csv()
         _write(path, text)
-        print(f"wrote {kind} to {path}")
+        print(f"wrote {kind} to {'standard output' if is_stdout(path) else path}", file=notes)
     return 0
 
 
 def _write(path: str, text: str) -> None:
     from flowsim.errors import FlowError
-    from flowsim.io.atomic import write_atomic
+    from flowsim.io.output import write_output
 
     try:
-        write_atomic(path, text.encode("utf-8"))
+        write_output(path, text.encode("utf-8"))
     except OSError as err:
         raise FlowError(f"cannot write {path}: {err.strerror or err}") from None
 

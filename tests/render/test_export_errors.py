@@ -87,13 +87,13 @@ def test_an_unwritable_path_is_refused(tmp_path, valid_flow):
 @pytest.mark.parametrize("name", ["flow.png", "flow.gif"])
 def test_a_folder_we_may_not_write_into_is_refused(tmp_path, valid_flow, monkeypatch, name):
     # Root writes anywhere, so the refusal the OS would give is simulated at its source.
-    import tempfile
+    from flowsim.io import atomic
 
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(tempfile, "mkstemp", denied)
-    monkeypatch.setattr(tempfile, "NamedTemporaryFile", denied)
+    monkeypatch.setattr(atomic, "_open_temporary", denied)  # where saves make their temporary file
+    monkeypatch.setattr(atomic, "_create_named", denied)
     with pytest.raises(ExportError, match="(?i)permission"):
         export_flow(valid_flow, tmp_path / name, **({"fps": 5, "duration": 1} if name.endswith("gif") else {}))
     assert list(tmp_path.iterdir()) == []
