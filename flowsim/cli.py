@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Sequence
 
@@ -150,24 +152,56 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: the run ends as Ctrl+C ends it (see :func:`main`)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop_on(signum: int, frame: object) -> None:
+    raise Stopped(signum)
+
+
+def _handle_stop_signals() -> dict[int, object]:
+    """SIGTERM and SIGHUP end a run as Ctrl+C does: work stops, workers and temporary
+    files are cleaned up, one line is printed. The app replaces these with its own.
+    Returns the handlers replaced, to put back."""
+    replaced = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) == signal.SIG_DFL:
+            replaced[number] = signal.signal(number, _stop_on)
+    return replaced
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status.
+
+    Interrupted by Ctrl+C, SIGTERM or SIGHUP, a command prints ``flowsim CMD: interrupted``
+    and exits with 128 + the signal's number (130, 143, 129), as a shell reports it.
+    """
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:  # plain `flowsim` opens the app
         args = parser.parse_args(["gui"])
+    replaced = _handle_stop_signals() if threading.current_thread() is threading.main_thread() else {}
     try:
         return args.run(args)
     except FlowError as err:
         print(f"flowsim {args.command}: {err}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as err:
         print(f"flowsim {args.command}: interrupted", file=sys.stderr)
-        return 130
+        return 128 + getattr(err, "signum", signal.SIGINT)
     except BrokenPipeError:
         # Output piped into `head` and the like: not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    finally:
+        for number, handler in replaced.items():  # main() may run inside a longer-lived process
+            signal.signal(number, handler)
 
 
 if __name__ == "__main__":  # pragma: no cover

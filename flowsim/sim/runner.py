@@ -10,12 +10,18 @@ included (see ``_context``).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 import multiprocessing
+import os
+import pickle
+import signal
 import sys
 import threading
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+import time
+import traceback
+from multiprocessing import connection as mp_connection
 from typing import Any, Callable, Protocol
 
 from flowsim.errors import SimulationError
@@ -128,18 +134,16 @@ def _sequential(plan, config, options, progress, cancel):
 
 
 # --- worker processes --------------------------------------------------------------------
-
-_WORKER: dict[str, Any] = {}
-
-
-def _init_worker(stop: Any, shares: Any, claimed: Any, failed_at: Any) -> None:
-    _WORKER["stop"] = stop
-    _WORKER["shares"] = shares
-    _WORKER["claimed"] = claimed
-    _WORKER["failed_at"] = failed_at
+#
+# A small pool of our own rather than ProcessPoolExecutor, for three promises the
+# executor cannot keep: a worker dies with its parent however the parent ends (a
+# parent-death signal on Linux, a watchdog elsewhere), a worker that dies is named in one
+# line (which replication, which signal) instead of a BrokenProcessPool traceback, and no
+# worker is left behind blocked on a pipe or a lock. Each worker has its own result pipe,
+# so a worker killed while it sends cannot wedge the others' results.
 
 
-def _task(payload: dict[str, Any], config: SimConfig, options: TraceOptions | None) -> tuple[str, Any]:
+def _task(payload: dict[str, Any], config: SimConfig, options: TraceOptions | None, shared: tuple) -> tuple[str, Any]:
     """Run replications in this worker until none are left; ``options`` traces replication 0.
 
     Workers take the next replication from a shared counter as they finish one, so the
@@ -148,8 +152,8 @@ def _task(payload: dict[str, Any], config: SimConfig, options: TraceOptions | No
     it stop and none start, but those before it go on: one of them may fail too, and the
     error reported must be the one a sequential run meets first.
     """
+    stop, shares, claimed, failed_at, running, slot = shared
     plan = compile_flow(flow_from_payload(payload))
-    shares, stop, claimed, failed_at = (_WORKER[k] for k in ("shares", "stop", "claimed", "failed_at"))
     done = []
     while not stop.is_set():
         with claimed.get_lock():
@@ -157,6 +161,7 @@ def _task(payload: dict[str, Any], config: SimConfig, options: TraceOptions | No
             claimed.value += 1
         if index >= config.replications or index > failed_at.value:
             break
+        running[slot] = index
 
         def report(fraction: float, index: int = index) -> None:
             shares[index] = fraction
@@ -173,11 +178,61 @@ def _task(payload: dict[str, Any], config: SimConfig, options: TraceOptions | No
             return "error", (index, err.message, err.file, err.line, err.column)
         except Cancelled:
             return "cancelled", None
-        except BaseException:  # a bug, not the flow: stop the others too, and let it surface
-            stop.set()
-            raise
         done.append((index, raw, trace))
+    running[slot] = -1
     return "ok", done
+
+
+def _worker_main(parent: int, conn: Any, payload: dict[str, Any], config: SimConfig,
+                 options: TraceOptions | None, shared: tuple) -> None:
+    """A worker process: run :func:`_task`, send its outcome, and end quietly."""
+    _die_with_parent(parent)
+    # The parent decides about interruptions (it stops us through ``stop``); a worker's
+    # own KeyboardInterrupt would only print a traceback. SIGTERM/SIGHUP end a worker as
+    # the system means them, even when forked from a parent that handles them.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    try:
+        outcome = _task(payload, config, options, shared)
+    except BaseException as err:  # a bug, not the flow: stop the others, let it surface there
+        shared[0].set()
+        try:
+            pickle.dumps(err)
+        except Exception:  # noqa: BLE001 - an exception that cannot travel: its text can
+            err = RuntimeError(f"{type(err).__name__}: {err}")
+        outcome = ("crash", (err, traceback.format_exc()))
+    try:
+        conn.send(outcome)
+    except (OSError, ValueError):  # the parent is gone or stopped listening
+        pass
+    finally:
+        conn.close()
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this process when ``parent`` does, whatever ends it (even SIGKILL)."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            PR_SET_PDEATHSIG = 1
+            if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent:  # it died before the signal was armed
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="flowsim-parent-watch", daemon=True).start()
 
 
 def _parallel(payload, config, options, jobs, progress, cancel):
@@ -187,19 +242,26 @@ def _parallel(payload, config, options, jobs, progress, cancel):
     shares = context.Array("d", reps, lock=False)
     claimed = context.Value("l", 0)
     failed_at = context.Value("l", reps)  # the first replication that failed, so far
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
-                               initargs=(stop, shares, claimed, failed_at))
+    running = context.Array("l", [-1] * jobs, lock=False)  # what each worker is on
+    workers = []
     try:
-        futures = [pool.submit(_task, payload, config, options) for _ in range(jobs)]
-        pending = set(futures)
-        while pending:
-            _, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
-            if cancel is not None and cancel.is_set():
-                stop.set()
-                raise Cancelled()
-            if progress is not None:
-                progress(min(math.fsum(shares[:]) / reps, 1.0))
-        outcomes = [future.result() for future in futures]  # a worker's own crash raises here
+        for slot in range(jobs):
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(
+                target=_worker_main, name=f"flowsim-worker-{slot}", daemon=True,
+                args=(os.getpid(), send, payload, config, options,
+                      (stop, shares, claimed, failed_at, running, slot)),
+            )
+            process.start()
+            send.close()  # ours only in the child: EOF tells us the child is gone
+            workers.append((slot, process, receive))
+        outcomes = _collect(workers, running, cancel, stop,
+                            (lambda: progress(min(math.fsum(shares[:]) / reps, 1.0))) if progress else None)
+        crashes = [value for status, value in outcomes if status == "crash"]
+        if crashes:
+            error, where = crashes[0]
+            error.add_note(f"in a worker process:\n{where}")
+            raise error
         errors = sorted(value for status, value in outcomes if status == "error")
         if errors:
             _, message, file, line, column = errors[0]
@@ -218,7 +280,64 @@ def _parallel(payload, config, options, jobs, progress, cancel):
         return raws, first
     finally:
         stop.set()  # on any way out (Ctrl-C, an error), running workers stop at their next step
-        pool.shutdown(wait=True, cancel_futures=True)
+        _reap(workers)
+
+
+def _collect(workers, running, cancel, stop, report) -> list[tuple[str, Any]]:
+    """Every worker's outcome; SimulationError naming the replication if one dies."""
+    outcomes: dict[int, tuple[str, Any]] = {}
+    waiting = {slot: (process, receive) for slot, process, receive in workers}
+    while waiting:
+        handles = [h for process, receive in waiting.values() for h in (receive, process.sentinel)]
+        ready = set(mp_connection.wait(handles, timeout=0.1))
+        for slot, (process, receive) in list(waiting.items()):
+            if receive in ready or (process.sentinel in ready and receive.poll()):
+                try:
+                    outcomes[slot] = receive.recv()
+                except (EOFError, OSError):
+                    pass  # it died while sending: reported below, once its end is known
+                else:
+                    del waiting[slot]
+                    continue
+            if process.sentinel in ready or not process.is_alive():
+                process.join(1.0)
+                stop.set()
+                raise SimulationError(_death_message(process.exitcode, int(running[slot])))
+        if cancel is not None and cancel.is_set():
+            stop.set()
+            raise Cancelled()
+        if report is not None:
+            report()
+    return [outcomes[slot] for slot, _, _ in workers]
+
+
+def _death_message(exitcode: int | None, index: int) -> str:
+    what = f"replication {index + 1}" if index >= 0 else "a replication"
+    if exitcode is not None and exitcode < 0:
+        try:
+            how = f"was killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            how = f"was killed by signal {-exitcode}"
+        if -exitcode == getattr(signal, "SIGKILL", None):
+            how += " (perhaps the system ran out of memory)"
+    else:
+        how = f"ended unexpectedly (exit status {exitcode})"
+    return f"the worker process running {what} {how}; the run was stopped"
+
+
+def _reap(workers) -> None:
+    """Wait briefly for the workers to stop, then kill what is left: none outlives a run."""
+    for _, _, receive in workers:
+        receive.close()  # a worker still sending gets EPIPE instead of blocking
+    deadline = time.monotonic() + 2.0
+    for _, process, _ in workers:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for _, process, _ in workers:
+        if process.is_alive():
+            process.kill()
+            process.join(2.0)
+        with contextlib.suppress(ValueError, OSError):
+            process.close()
 
 
 def _context() -> Any:
