@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import json
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from flowsim.check import check_flow
 from flowsim.errors import FlowError
 from flowsim.gui.bridge import FlowBridge
-from flowsim.io import dumps_flow, load_flow, loads_flow, read_text, save_flow
-from flowsim.io.atomic import write_atomic
+from flowsim.gui import recovery
+from flowsim.gui.recovery import Orphan, Slot, find_orphans, recovery_dir
+from flowsim.io import dumps_flow, load_flow, read_text, save_flow
 from flowsim.model import Flow, Issue
 
-__all__ = ["Document", "recovery_dir"]
+__all__ = ["Document", "recovery_dir", "pending_recoveries"]
 
 AUTOSAVE_MS = 30_000
-
-
-def recovery_dir() -> Path:
-    """Where unsaved work is copied every 30 s, to offer it back after a crash."""
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation) or os.path.expanduser("~/.flowsim")
-    return Path(base) / "recovery"
 
 
 class Document(QObject):
@@ -37,6 +32,7 @@ class Document(QObject):
 
     changed = Signal()  # path, modified or read-only state changed
     issuesChanged = Signal(list)
+    notice = Signal(str)  # one line for the status bar (autosave trouble)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +46,8 @@ class Document(QObject):
         # that signals while the window is torn down never reaches a deleted object.
         self.undo_stack.cleanChanged.connect(self._clean_changed)
         self.undo_stack.indexChanged.connect(self._index_changed)
+        self._recovery: Slot | None = None
+        self._autosave_failing = False
         self._autosave = QTimer(self)
         self._autosave.setInterval(AUTOSAVE_MS)
         self._autosave.timeout.connect(self.write_recovery)
@@ -138,44 +136,83 @@ class Document(QObject):
         self.issuesChanged.emit(self.issues)
 
     # -- crash recovery -------------------------------------------------------------------
+    # See gui/recovery.py: this document's copy is its own, locked while this process lives.
     def recovery_path(self) -> Path:
-        key = str(self.path.resolve()) if self.path else f"untitled-{os.getpid()}-{id(self)}"
-        digest = hashlib.sha1(key.encode()).hexdigest()[:12]
-        return recovery_dir() / f"{digest}.flow.yaml"
+        """Where this document's recovery copy goes (it exists only while there is unsaved work)."""
+        return self._slot().copy
 
-    def write_recovery(self) -> None:
-        """Copy unsaved work aside (called every 30 s); nothing to do when saved."""
-        if not self.modified or self.read_only:
-            return
-        target = self.recovery_path()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, dumps_flow(self.flow).encode("utf-8"))
-        meta = {"original": str(self.path) if self.path else None}
-        write_atomic(target.with_suffix(".json"), json.dumps(meta).encode("utf-8"))
+    def _slot(self) -> Slot:
+        if self._recovery is None:
+            self._recovery = Slot(recovery.recovery_dir())
+        return self._recovery
+
+    def write_recovery(self) -> bool:
+        """Copy unsaved work aside (called every 30 s); a saved document has no copy.
+
+        A failure (a full disk, an unusable folder) is told once through ``notice`` and
+        tried again at the next tick; it never raises. Returns True if the work is safe:
+        saved, or copied aside.
+        """
+        if self.read_only or not self.modified:
+            self.discard_recovery()
+            return True
+        slot = self._slot()
+        try:
+            slot.write(dumps_flow(self.flow), self.path)
+        except OSError as err:
+            if not self._autosave_failing:
+                self._autosave_failing = True
+                reason = err.strerror or str(err)
+                self.notice.emit(f"Unsaved changes could not be copied aside ({reason}); "
+                                 f"flowsim keeps trying every {AUTOSAVE_MS // 1000} s. Save them soon.")
+            return False
+        if self._autosave_failing:
+            self._autosave_failing = False
+            self.notice.emit("Unsaved changes are copied aside again.")
+        return True
+
+    def write_emergency(self) -> Path | None:
+        """Copy the flow as it is now beside the recovery copy, after something went wrong;
+        the path written, or None if it could not be written (never raises)."""
+        if self.read_only:
+            return None
+        self.write_recovery()
+        try:
+            return self._slot().write_emergency(dumps_flow(self.flow))
+        except Exception:  # noqa: BLE001 - called from the crash handler: nothing may escape
+            return None
 
     def discard_recovery(self) -> None:
-        for suffix in (".yaml", ".json"):
-            path = self.recovery_path().with_suffix(suffix)
-            try:
-                path.unlink()
-            except FileNotFoundError:
-                pass
+        """Remove this document's own recovery copy (never another window's)."""
+        if self._recovery is not None:
+            self._recovery.discard()
 
-    def recover(self, recovery: Path) -> None:
-        """Open a recovery copy as unsaved changes to its original file."""
-        meta_path = recovery.with_suffix(".json")
-        original = None
-        if meta_path.is_file():
-            original = json.loads(meta_path.read_text(encoding="utf-8")).get("original")
-        flow = loads_flow(recovery.read_text(encoding="utf-8"), file=str(recovery))
-        self.set_flow(flow, Path(original) if original else None)
+    def recover(self, orphan: Orphan | Path) -> None:
+        """Open a recovery copy as unsaved changes to its original file.
+
+        The work is copied into this document's own slot before the orphan is removed, so
+        it is never only in memory. Raises FlowError (one line) if the copy cannot be read;
+        the caller sets it aside.
+        """
+        if isinstance(orphan, Path):
+            orphan = Orphan(orphan)
+            meta = orphan.meta
+            if meta.is_file():
+                with contextlib.suppress(OSError, ValueError, AttributeError):
+                    orphan.original = json.loads(meta.read_text(encoding="utf-8")).get("original")
+        flow = orphan.load()
+        self.set_flow(flow, Path(orphan.original) if orphan.original else None)
         self.undo_stack.resetClean()  # unsaved until the user saves it
         self.changed.emit()
-        for suffix in (".yaml", ".json"):
-            recovery.with_suffix(suffix).unlink(missing_ok=True)
+        if self.write_recovery() and orphan.copy != self.recovery_path():
+            orphan.discard()
+        else:
+            orphan.release()
 
 
 def pending_recoveries() -> list[Path]:
-    """Recovery copies left by a session that did not end cleanly."""
-    folder = recovery_dir()
-    return sorted(folder.glob("*.flow.yaml")) if folder.is_dir() else []
+    """Recovery copies whose owners are gone (another window's live copy is not one)."""
+    orphans = find_orphans()
+    for orphan in orphans:
+        orphan.release()
+    return [orphan.copy for orphan in orphans]

@@ -16,8 +16,9 @@ from flowsim import __version__
 from flowsim.errors import FlowError
 from flowsim.gui.actions import Actions
 from flowsim.gui.commands import SetNodeField
+from flowsim.gui import recovery
 from flowsim.gui.connect_menu import ConnectMenu
-from flowsim.gui.document import Document, pending_recoveries
+from flowsim.gui.document import Document
 from flowsim.gui import calibrating
 from flowsim.gui.exporting import Exporter
 from flowsim.gui.editing import align_command, clip_text, delete_command, layout_command, paste_command
@@ -203,6 +204,7 @@ class MainWindow(QMainWindow):
         self.scene.renameRequested.connect(self.rename_in_place)
         self.scene.connectionDropped.connect(self.offer_connected_node)
         doc.changed.connect(self._document_changed)
+        doc.notice.connect(lambda text: self.statusBar().showMessage(text, 30000))
         doc.issuesChanged.connect(self._issues_changed)
         doc.undo_stack.indexChanged.connect(self._edited)
         doc.bridge.flowReplaced.connect(self._forget_results)
@@ -343,22 +345,14 @@ class MainWindow(QMainWindow):
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
 
-    def offer_recovery(self) -> None:
-        """After a crash: offer the newest recovery copy back."""
-        found = pending_recoveries()
-        if not found or not self.ask:
-            return
-        newest = max(found, key=lambda p: p.stat().st_mtime)
-        answer = QMessageBox.question(
-            self, "Recover unsaved work?",
-            "flowsim did not close cleanly last time. Open the unsaved copy it kept?",
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.document.recover(newest)
-        else:
-            for path in found:
-                path.unlink(missing_ok=True)
-                path.with_suffix(".json").unlink(missing_ok=True)
+    def offer_recovery(self, choose=None) -> None:
+        """Offer back the unsaved work of windows that ended without saving (see
+        gui/recovery.py); ``choose(orphan)`` answers instead of a dialog (tests)."""
+        if choose is None:
+            if not self.ask:
+                return
+            choose = lambda orphan: recovery.ask_about(self, orphan)  # noqa: E731
+        recovery.offer(self.document, choose, lambda text: self.statusBar().showMessage(text, 15000))
 
     def _last_folder(self) -> str:
         recent = self.settings.value("recent", []) or []
