@@ -21,6 +21,10 @@ def run(path: str | None = None, argv: list[str] | None = None, *, template: str
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("flowsim")
     app.setOrganizationName("flowsim")
+    from flowsim.gui import crash, shutdown
+
+    crash.install(app)  # an unexpected error: a dialog and an emergency copy, not an exit
+    shutdown.install(app)  # SIGTERM, SIGHUP, logout: recovery copies, then a clean exit
     window = MainWindow()
     if path is not None:
         window.open_path(path)
