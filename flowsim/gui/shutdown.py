@@ -13,7 +13,6 @@ QSocketNotifier watches, which wakes the loop.
 
 from __future__ import annotations
 
-import contextlib
 import signal
 import socket
 from typing import Any, Callable

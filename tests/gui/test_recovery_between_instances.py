@@ -3,7 +3,6 @@ its owner is gone, each window has its own, and trouble is one line, never a tra
 
 import json
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
