@@ -32,7 +32,7 @@ from flowsim.sim.plan import Plan, compile_flow
 from flowsim.sim.results import Results, aggregate
 from flowsim.sim.trace import TraceRecorder
 
-__all__ = ["simulate", "flow_payload", "flow_from_payload"]
+__all__ = ["simulate", "flow_payload", "flow_from_payload", "prepare_worker"]
 
 
 class CancelLike(Protocol):
@@ -186,14 +186,7 @@ def _task(payload: dict[str, Any], config: SimConfig, options: TraceOptions | No
 def _worker_main(parent: int, conn: Any, payload: dict[str, Any], config: SimConfig,
                  options: TraceOptions | None, shared: tuple) -> None:
     """A worker process: run :func:`_task`, send its outcome, and end quietly."""
-    _die_with_parent(parent)
-    # The parent decides about interruptions (it stops us through ``stop``); a worker's
-    # own KeyboardInterrupt would only print a traceback. SIGTERM/SIGHUP end a worker as
-    # the system means them, even when forked from a parent that handles them.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    prepare_worker(parent)
     try:
         outcome = _task(payload, config, options, shared)
     except BaseException as err:  # a bug, not the flow: stop the others, let it surface there
@@ -209,6 +202,22 @@ def _worker_main(parent: int, conn: Any, payload: dict[str, Any], config: SimCon
         pass
     finally:
         conn.close()
+
+
+def prepare_worker(parent: int) -> None:
+    """Make this worker process die with ``parent`` and leave interruptions to it.
+
+    For any pool of flowsim workers (``ProcessPoolExecutor(initializer=prepare_worker,
+    initargs=(os.getpid(),))`` too): the parent decides about Ctrl+C and stops its workers
+    itself, so SIGINT is ignored here (a worker's own KeyboardInterrupt would only print a
+    traceback); SIGTERM and SIGHUP end a worker as the system means them, even when it was
+    forked from a parent that handles them.
+    """
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
 def _die_with_parent(parent: int) -> None:
