@@ -40,6 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--theme", choices=("light", "dark"), default="light", help="colours (default: light)")
     parser.add_argument("--transparent", action="store_true",
                         help="no background (SVG and PNG only)")
+    parser.add_argument("--format", choices=("svg", "png", "gif", "mp4"), metavar="FORMAT",
+                        help="svg, png, gif or mp4, for an OUT whose name does not say it (such as - for "
+                             "standard output)")
     parser.add_argument("--hide", action="append", default=[], metavar="ID[,ID…]",
                         help="leave nodes (by id) or edges (from->to) out of the picture; may repeat")
 
@@ -89,22 +92,41 @@ def run(args: argparse.Namespace) -> int:
 
     from flowsim.render.export import check_options, check_target, export_flow
 
+    from flowsim.errors import ExportError
+    from flowsim.io.output import is_special, is_stdout, write_output
+
     options = dict(width=args.width, fps=args.fps, duration=args.duration, days=args.days,
                    seed=args.seed, theme=args.theme, transparent=args.transparent)
-    check_options(args.output, **options)  # refuse bad options before reading the flow
+    fmt = getattr(args, "format", None)
+    if fmt is None and is_stdout(args.output):
+        raise ExportError("name the format of standard output with --format svg, png, gif or mp4")
+    # With --format the picture is made under a name that says it, then written to OUT.
+    named = f"out.{fmt}" if fmt else args.output
+    check_options(named, **options)  # refuse bad options before reading the flow
     check_target(Path(args.output))
     try:
         flow = load_flow(args.file)
     except FlowError as err:
         raise err.with_file(err.file or args.file) from None
     bar = ProgressBar(f"exporting {os.path.basename(args.output)}")
+    hide = [name for group in args.hide for name in group.split(",")]
     try:
-        hide = [name for group in args.hide for name in group.split(",")]
-        path = export_flow(flow, args.output, progress=bar, hide=hide, **options)
+        if fmt is None:
+            path = export_flow(flow, args.output, progress=bar, hide=hide, **options)
+        else:
+            import tempfile
+
+            with tempfile.TemporaryDirectory(prefix="flowsim-") as folder:
+                made = export_flow(flow, Path(folder) / named, progress=bar, hide=hide, **options)
+                try:
+                    write_output(args.output, made.read_bytes())
+                except OSError as err:
+                    raise ExportError(f"cannot write {args.output}: {err.strerror or err}") from None
+            path = Path(args.output)
     finally:
         bar.close()
-    from flowsim.io.output import is_special
-
-    # A device or FIFO has no size worth telling (and standard output is not one to print on).
+    if is_stdout(args.output):
+        return 0  # standard output holds the picture: nothing else goes there
+    # A device or FIFO has no size worth telling.
     print(f"wrote {path}" if is_special(path) else f"wrote {path} ({_size(path.stat().st_size)})")
     return 0

@@ -126,3 +126,15 @@ def test_a_name_of_256_bytes_is_one_clear_line_before_any_work(flow_file, tmp_pa
     assert len(lines) == 1 and "256" in lines[0] and "255" in lines[0], done.stderr
     assert done.stdout == ""  # no table: refused before the run
     assert [p.name for p in tmp_path.iterdir()] == [flow_file.name]
+
+
+@pytest.mark.parametrize("out", ["-", "/dev/stdout"])
+def test_an_export_to_standard_output_names_its_format_and_carries_the_file_bytes(flow_file, tmp_path, out):
+    assert main(["export", str(flow_file), "-o", str(tmp_path / "file.png")]) == 0
+    done = subprocess.run([sys.executable, "-m", "flowsim", "export", str(flow_file), "-o", out, "--format", "png"],
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (tmp_path / "file.png").read_bytes()
+    unnamed = subprocess.run([sys.executable, "-m", "flowsim", "export", str(flow_file), "-o", out],
+                             capture_output=True, text=True, timeout=120)
+    assert unnamed.returncode == 1 and len(unnamed.stderr.splitlines()) == 1 and "--format" in unnamed.stderr
