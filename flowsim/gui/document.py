@@ -176,8 +176,8 @@ class Document(QObject):
         the path written, or None if it could not be written (never raises)."""
         if self.read_only:
             return None
-        self.write_recovery()
         try:
+            self.write_recovery()
             return self._slot().write_emergency(dumps_flow(self.flow))
         except Exception:  # noqa: BLE001 - called from the crash handler: nothing may escape
             return None
