@@ -94,6 +94,10 @@ def _cmd_gui(args: argparse.Namespace) -> int:
             "no display to open a window on; run it in a desktop session "
             "(or under xvfb-run, or with QT_QPA_PLATFORM=offscreen)"
         )
+    if hasattr(signal, "pthread_sigmask"):
+        # Until the window's event loop runs, a stop signal waits instead of landing in the
+        # middle of Qt's start-up; the app then saves and quits (flowsim/gui/shutdown.py).
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGHUP, signal.SIGINT})
     from flowsim.gui.app import run
 
     return run(args.file, template=args.template)

@@ -17,7 +17,7 @@ import signal
 import socket
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QSocketNotifier, Qt
+from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from flowsim.gui.crash import open_documents
@@ -56,8 +56,15 @@ class SignalShutdown(QObject):
         self._previous = {number: signal.signal(number, self._note) for number in SIGNALS}
         self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._wake)
+        # `flowsim gui` holds these signals back during start-up: let them in once the
+        # loop runs (one that came meanwhile is delivered now, and handled in _wake).
+        QTimer.singleShot(0, self._release)
         if hasattr(app, "commitDataRequest"):
             app.commitDataRequest.connect(self._commit_data, Qt.ConnectionType.DirectConnection)
+
+    def _release(self) -> None:
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, set(SIGNALS))
 
     def _note(self, signum: int, frame: Any) -> None:
         pass  # replaces the default action (death); the work is done in _wake

@@ -215,9 +215,11 @@ def prepare_worker(parent: int) -> None:
     """
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    stops = {getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)}
+    for number in stops:
+        signal.signal(number, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # a mask held by the parent is inherited: drop it
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, stops)
 
 
 def _die_with_parent(parent: int) -> None:

@@ -93,32 +93,51 @@ def test_errors_in_a_row_share_one_dialog(window, qtbot, crash_handler, monkeypa
 # The real `flowsim gui FILE` (through flowsim.cli.main), with one edit made once the window
 # shows, since a process under test has no user to make it.
 GUI_WITH_AN_EDIT = """
+import os
 import sys
-from flowsim.gui import mainwindow
-from flowsim.gui.commands import SetNodeField
 
-shown = mainwindow.MainWindow.show
+from flowsim.gui import app
 
-def show(self):
-    shown(self)
-    self.push(SetNodeField(self.document.flow, "ads", "label", "Unsaved at the signal"))
-    print("edited", flush=True)
+starting = app.run
 
-mainwindow.MainWindow.show = show
+
+def run(*args, **kwargs):
+    # Imported here, once `flowsim gui` has set up its signal handling, as in the real start.
+    from flowsim.gui import mainwindow
+    from flowsim.gui.commands import SetNodeField
+
+    shown = mainwindow.MainWindow.show
+
+    def show(self):
+        shown(self)
+        self.push(SetNodeField(self.document.flow, "ads", "label", "Unsaved at the signal"))
+        print("edited", flush=True)
+
+    mainwindow.MainWindow.show = show
+    if len(sys.argv) > 2:  # the signal comes as the app starts, before its window exists
+        os.kill(os.getpid(), int(sys.argv[2]))
+    return starting(*args, **kwargs)
+
+
+app.run = run
 from flowsim.cli import main
+
 sys.exit(main(["gui", sys.argv[1]]))
 """
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)
-def test_a_signal_ends_the_app_cleanly_with_a_recovery_copy(tmp_path, flow_file, signum):
+@pytest.mark.parametrize("signum, during_start_up", [(signal.SIGTERM, False), (signal.SIGHUP, False),
+                                                     (signal.SIGTERM, True)],
+                         ids=["SIGTERM", "SIGHUP", "SIGTERM during start-up"])
+def test_a_signal_ends_the_app_cleanly_with_a_recovery_copy(tmp_path, flow_file, signum, during_start_up):
     env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"), HOME=str(tmp_path), PYTHONPATH=str(REPO),
                QT_QPA_PLATFORM="offscreen")
-    proc = subprocess.Popen([sys.executable, "-c", GUI_WITH_AN_EDIT, str(flow_file)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    args = [sys.executable, "-c", GUI_WITH_AN_EDIT, str(flow_file)] + ([str(int(signum))] if during_start_up else [])
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
     assert proc.stdout.readline().strip() == "edited", proc.stderr.read()
-    os.kill(proc.pid, signum)
+    if not during_start_up:
+        os.kill(proc.pid, signum)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert "Traceback" not in err
