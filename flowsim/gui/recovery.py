@@ -277,6 +277,14 @@ OPEN, DISCARD, LATER = "open", "discard", "later"
 
 def ask_about(parent: Any, orphan: Orphan) -> str:
     """Ask the user what to do with ``orphan``: OPEN, DISCARD or LATER."""
+    box, open_button, discard_button = question_box(parent, orphan)
+    box.exec()
+    clicked = box.clickedButton()
+    return OPEN if clicked is open_button else DISCARD if clicked is discard_button else LATER
+
+
+def question_box(parent: Any, orphan: Orphan) -> tuple[Any, Any, Any]:
+    """The question :func:`ask_about` asks, with its Open and Discard buttons."""
     from PySide6.QtWidgets import QMessageBox
 
     box = QMessageBox(parent)
@@ -288,9 +296,7 @@ def ask_about(parent: Any, orphan: Orphan) -> str:
     discard_button = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
     box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(open_button)
-    box.exec()
-    clicked = box.clickedButton()
-    return OPEN if clicked is open_button else DISCARD if clicked is discard_button else LATER
+    return box, open_button, discard_button
 
 
 def offer(document: Any, choose: Any, report: Any) -> None:
