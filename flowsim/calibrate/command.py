@@ -61,11 +61,14 @@ def run(args: argparse.Namespace) -> int:
     from flowsim.calibrate.propose import apply_changes
     from flowsim.errors import FlowError
     from flowsim.io import dumps_flow
+    from flowsim.io.output import check_output, is_stdout
 
     if args.replications < 2:
         raise FlowError(f"--replications must be at least 2, got {args.replications}")
+    check_output(args.output)  # a bad name must not cost the fits
     flow, export, est, changes, notes = calibrate_file(args.file, args.export, args.map)
-    out = sys.stdout
+    # With the flow on standard output, what is for people goes to stderr.
+    out = sys.stderr if is_stdout(args.output) else sys.stdout
     print_summary(export, est, out)
     before = dumps_flow(flow)
     apply_changes(flow, changes, est.basis)
@@ -75,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     diff = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
                                 fromfile=args.file, tofile=args.output)
     out.writelines(diff)
-    print(f"wrote {args.output}", file=out)
+    print(f"wrote {'standard output' if is_stdout(args.output) else args.output}", file=out)
     if args.backtest:
         from flowsim.calibrate.backtest import backtest
 
@@ -84,16 +87,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write(path: str, text: str) -> None:
-    from pathlib import Path
-
     from flowsim.errors import FlowError
-    from flowsim.io.atomic import write_atomic
+    from flowsim.io.output import write_output
 
-    target = Path(path)
-    if not target.resolve().parent.is_dir():
-        raise FlowError(f"cannot write {path}: the folder {target.resolve().parent} does not exist")
     try:
-        write_atomic(target, text.encode("utf-8"))
+        write_output(path, text.encode("utf-8"))
     except OSError as err:
         raise FlowError(f"cannot write {path}: {err.strerror or err}") from None
 

@@ -224,3 +224,26 @@ def test_a_hundred_thousand_row_export_calibrates(leads, tmp_path):
     est = estimate(records_from(read_table(path)))
     assert sum(r.n for r in est.arrivals.values()) == 100_000
     assert est.conversions["sql->customer"].value == pytest.approx(0.25, abs=0.02)  # one sample, copied
+
+
+def test_the_command_writes_the_calibrated_flow_and_says_what_changed(hubspot, tmp_path, capsys):
+    from flowsim.cli import main
+
+    wrong = tmp_path / "wrong.flow.yaml"
+    wrong.write_text(WRONG_FLOW, encoding="utf-8")
+    out = tmp_path / "calibrated.flow.yaml"
+    assert main(["calibrate", str(wrong), "--from", str(hubspot), "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "sdrs.accept: 0.7 → 0.3" in printed and "+    accept: 0.3" in printed
+    assert wrong.read_text(encoding="utf-8") == WRONG_FLOW  # the original is never touched
+    assert "# fitted from hubspot-contacts.csv" in out.read_text(encoding="utf-8")
+
+
+def test_the_command_refuses_a_bad_output_name_before_reading(hubspot, tmp_path, capsys):
+    from flowsim.cli import main
+
+    wrong = tmp_path / "wrong.flow.yaml"
+    wrong.write_text(WRONG_FLOW, encoding="utf-8")
+    assert main(["calibrate", str(wrong), "--from", str(hubspot), "-o", str(tmp_path / ("x" * 256))]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "flowsim calibrate:" in err
