@@ -39,6 +39,7 @@ from flowsim.sim.config import MAX_HOPS, Cancelled
 from flowsim.sim.driver import Drive, catch_up, collector_paused
 from flowsim.sim.leads import Lead, add_touch_points, refresh, score_at_node
 from flowsim.sim.money import MoneyRun
+from flowsim.sim.quantiles import TimeSketch
 from flowsim.sim.plan import NodePlan, Plan, node_error, speed_multiplier
 from flowsim.sim.streams import Purpose, dist_draws, generator, uniform_draws
 from flowsim.sim.trace import Trace, TraceRecorder
@@ -113,7 +114,8 @@ class Replication:
         self.live: dict[int, Lead] = {}
         self.looped = 0
         self.milestones: list[tuple[str, float, float | None, float | None, float | None]] | None = None
-        self.times: dict[str, list[float]] = {"mql": [], "sql": [], "customer": []}
+        # Bounded however many leads arrive: exact up to a size, then a sketch.
+        self.times = {key: TimeSketch() for key in ("mql", "sql", "customer")}
         self.n_sources = max(len(plan.sources), 1)
         self.reads_age = plan.reads_age
         self.reads_waited = plan.reads_waited
@@ -485,8 +487,11 @@ class Replication:
         age = self.reads_age and lead.created is not None
         touches = fields.get("touches") or 0
         t = now
+        end = self.end
         for k in range(1, p.touches + 1):
             t = now + k * every
+            if t >= end:  # the run is over before this touch: nothing after it can count
+                return t, False
             if unsubscribe and choice() < unsubscribe:
                 return t, True
             touches += 1
