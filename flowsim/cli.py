@@ -54,6 +54,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from flowsim.check import check_flow
     from flowsim.io import load_flow
+    from flowsim.safetext import for_terminal
 
     status = 0
     for name in args.files:
@@ -70,7 +71,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         if errors:
             status = 1
         elif not args.quiet:
-            print(f"{name}: valid ({len(flow.nodes)} nodes, {len(flow.edges)} edges)")
+            print(for_terminal(f"{name}: valid ({len(flow.nodes)} nodes, {len(flow.edges)} edges)"))
     return status
 
 

@@ -103,5 +103,7 @@ def run(args: argparse.Namespace) -> int:
         path = export_flow(flow, args.output, progress=bar, hide=hide, **options)
     finally:
         bar.close()
-    print(f"wrote {path} ({_size(path.stat().st_size)})")
+    from flowsim.safetext import for_terminal
+
+    print(for_terminal(f"wrote {path} ({_size(path.stat().st_size)})"))
     return 0

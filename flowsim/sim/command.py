@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from flowsim.model import errors_in
     from flowsim.sim.config import SimConfig
     from flowsim.sim.runner import simulate
+    from flowsim.safetext import for_terminal
 
     name = args.file
     outputs = [(path, kind) for path, kind in ((args.json, "JSON"), (args.csv, "CSV")) if path]
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     errors = errors_in(check_flow(flow))
     if errors:
         for issue in errors:
-            print(issue.format(name), file=sys.stderr)
+            print(issue.format(name), file=sys.stderr)  # format() escapes control characters
         raise SimulationError(
             f"cannot simulate: the flow has {len(errors)} error{'s' if len(errors) != 1 else ''} (listed above)",
             file=name,
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     for path, kind in outputs:
         text = results.to_json() if kind == "JSON" else results.to_csv()
         _write(path, text)
-        print(f"wrote {kind} to {path}")
+        print(for_terminal(f"wrote {kind} to {path}"))
     return 0
 
 
@@ -149,8 +150,11 @@ def _span(days: float | None) -> str:
 
 def print_table(results: Any, out: TextIO) -> None:
     """The readable summary ``flowsim simulate`` prints."""
+    from flowsim.safetext import for_terminal
+
     c = results.config
-    write = lambda text="": print(text, file=out)  # noqa: E731
+    # Every line through for_terminal: names, ids and notes come from the file.
+    write = lambda text="": print(for_terminal(text), file=out)  # noqa: E731
     write(f"{results.flow_name}: {c.days:g} days ({c.warmup_days:g} warm-up), "
           f"{c.replications} replication{'s' if c.replications != 1 else ''}, seed {c.seed}")
     write("means over replications, ± half the 95 % interval; counts exclude leads born in the warm-up")
