@@ -24,6 +24,15 @@ def _number(text: str) -> float | int:
     return int(value) if value.is_integer() else value
 
 
+def _max_work(text: str) -> float:
+    from flowsim.sim.work import parse_max_work
+
+    try:
+        return parse_max_work(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The export command's arguments."""
     parser.add_argument("file", metavar="FILE", help="the .flow.yaml file")
@@ -40,6 +49,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--theme", choices=("light", "dark"), default="light", help="colours (default: light)")
     parser.add_argument("--transparent", action="store_true",
                         help="no background (SVG and PNG only)")
+    parser.add_argument("--max-work", type=_max_work, metavar="STEPS", dest="max_work",
+                        help="run an export estimated above the usual limit of work (see 'flowsim validate')")
     parser.add_argument("--hide", action="append", default=[], metavar="ID[,ID…]",
                         help="leave nodes (by id) or edges (from->to) out of the picture; may repeat")
 
@@ -100,7 +111,8 @@ def run(args: argparse.Namespace) -> int:
     bar = ProgressBar(f"exporting {os.path.basename(args.output)}")
     try:
         hide = [name for group in args.hide for name in group.split(",")]
-        path = export_flow(flow, args.output, progress=bar, hide=hide, **options)
+        path = export_flow(flow, args.output, progress=bar, hide=hide,
+                           max_work=getattr(args, "max_work", None), **options)
     finally:
         bar.close()
     from flowsim.safetext import for_terminal

@@ -32,6 +32,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=int, metavar="J", help="worker processes (default: one per CPU)")
     parser.add_argument("--json", metavar="OUT", help="write the results as JSON to OUT")
     parser.add_argument("--csv", metavar="OUT", help="write one row per metric as CSV to OUT")
+    parser.add_argument("--max-work", type=max_work_argument, metavar="STEPS", dest="max_work",
+                        help="run a flow estimated above the usual limit of work (the estimate is "
+                             "in the refusal and in 'flowsim validate')")
+
+
+def max_work_argument(text: str) -> float:
+    """``--max-work`` for argparse: a number of steps above 0 (``2e9``) or ``inf``."""
+    from flowsim.sim.work import parse_max_work
+
+    try:
+        return parse_max_work(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
                        seed=args.seed, jobs=args.jobs)
     bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     try:
-        results = simulate(flow, config, progress=bar)
+        results = simulate(flow, config, progress=bar, max_work=getattr(args, "max_work", None))
     except SimulationError as err:
         raise err.with_file(err.file or name) from None
     finally:
