@@ -106,6 +106,9 @@ class _Value:
         return f"{words} ({self.name})" if self.name else words
 
 
+_NONE = _Value(frozenset({"none"}), None)
+
+
 def _of(const: Any) -> _Value:
     return _Value(value_types(const), const)
 
@@ -160,6 +163,14 @@ class _Checker:
     def __init__(self, types: Mapping[str, frozenset[str]]) -> None:
         self.types = types
 
+    def lazy(self, node: ast.AST) -> tuple[_Value | None, _Fault | None]:
+        """The value of ``node``, or the fault it has (kept, not raised, for the caller to
+        raise only if the compiled rule would evaluate ``node`` at all)."""
+        try:
+            return self.value(node), None
+        except _Fault as fault:
+            return None, fault
+
     def value(self, node: ast.AST) -> _Value:
         method = getattr(self, "v_" + type(node).__name__, None)
         if method is None:  # not in the language: compile_rule refuses it with its words
@@ -194,7 +205,9 @@ class _Checker:
                 return _of(not operand.const)
             return _Value(frozenset({"bool"}))
         present = operand.types - {"none"}
-        if present and not present & _NUMERIC:
+        if not present:
+            return _NONE
+        if not present & _NUMERIC:
             symbol = "-" if isinstance(node.op, ast.USub) else "+"
             raise _Fault(f"{symbol} needs a number, but this is {operand.described()}: "
                          "this fails for every lead", node)
@@ -203,11 +216,24 @@ class _Checker:
         return _Value(frozenset({"num"}) | (operand.types & {"none"}))
 
     def v_BinOp(self, node: ast.BinOp) -> _Value:
-        left, right = self.value(node.left), self.value(node.right)
+        # The compiled rule skips the other side when one side is missing: so must we.
+        left, left_fault = self.lazy(node.left)
+        if left is not None and left.types == {"none"}:
+            return _NONE
+        right, right_fault = self.lazy(node.right)
+        if right is not None and right.types == {"none"}:
+            return _NONE
+        if left_fault is not None:
+            raise left_fault
+        if right_fault is not None:
+            raise right_fault
+        assert left is not None and right is not None
         symbol = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Mod: "%"}.get(type(node.op))
         if symbol is None:
             return _Value(_ANY)
         lt, rt = left.types - {"none"}, right.types - {"none"}
+        if not lt or not rt:  # a side that is always missing: so is the result
+            return _NONE
         text_ok = symbol == "+"
         works = (lt & _NUMERIC and rt & _NUMERIC) or (text_ok and "str" in lt and "str" in rt)
         if lt and rt and not works:
@@ -242,7 +268,14 @@ class _Checker:
 
     def v_Compare(self, node: ast.Compare) -> _Value:
         operands = [node.left, *node.comparators]
-        values = [self.value(o) for o in operands]
+        found = [self.lazy(o) for o in operands]
+        ordering = any(isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)) for op in node.ops)
+        if ordering and any(v is not None and v.known and v.const is None for v, _ in found):
+            return _of(False)  # null < x is false at once: nothing else is evaluated
+        for _, fault in found:
+            if fault is not None:
+                raise fault
+        values = [v for v, _ in found if v is not None]
         for op, left, right, right_node in zip(node.ops, values, values[1:], operands[1:]):
             lt, rt = left.types - {"none"}, right.types - {"none"}
             if isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)):
@@ -266,6 +299,8 @@ class _Checker:
     def membership(self, node: ast.Compare, op: ast.cmpop, item: _Value, container: _Value,
                    container_node: ast.AST) -> None:
         it = item.types - {"none"}
+        if not it:
+            return  # a missing value is in nothing: false, never an error
         word = "in" if isinstance(op, ast.In) else "not in"
         if container.inner is not None:
             inner = container.inner - {"none"}
@@ -289,6 +324,8 @@ class _Checker:
         name = node.func.id
         args = [self.value(a) for a in node.args]
         nullable = frozenset({"none"}) if any("none" in a.types for a in args) else frozenset()
+        if name != "contains" and any(a.types == {"none"} for a in args):
+            return _NONE  # a missing value in: a missing value out
         if name in ("abs", "round", "days", "hours", "minutes", "weeks") and args:
             self.needs(node, name, args[0], node.args[0], _NUMERIC, "a number")
             if name == "round" and len(args) > 1:
@@ -303,6 +340,8 @@ class _Checker:
             self.needs(node, name, args[0], node.args[0], frozenset({"str"}), "text")
             return _Value(frozenset({"str"}) | nullable)
         if name == "contains" and len(args) == 2:
+            if any(a.types == {"none"} for a in args):
+                return _of(False)  # contains() of a missing value is false, never an error
             for arg, arg_node in zip(args, node.args):
                 self.needs(node, name, arg, arg_node, frozenset({"str"}), "text")
             return _Value(frozenset({"bool"}))

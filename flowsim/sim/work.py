@@ -204,8 +204,8 @@ def _per_arrival(plan: Plan, days: float) -> tuple[np.ndarray, np.ndarray]:
         share = 1.0 - node.leak
         if node.kind == "capture" and node.conversion is not None:
             share *= node.conversion
-        if node.kind == "nurture":
-            share *= (1.0 - node.unsubscribe) ** max(_touches_in_run(node, days), 0.0)
+        if node.kind == "nurture" and node.touches:
+            share *= 1.0 - node.unsubscribe  # exit_when may let a lead go after one touch
         go_on[i] = share
         router = node.router
         if router is None or not node.targets:
