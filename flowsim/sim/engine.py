@@ -83,7 +83,7 @@ class NodeRun:
         self.entered = self.exited = self.leaked = self.cold = self.unassigned = 0
         self.wait_sum = self.tin_sum = 0.0
         self.wait_n = self.tin_n = 0
-        self.bulk_in_progress = 0
+        self.settled_in_progress = 0  # leads counted in progress before the end (bulk visits, clocks past it)
         # time integrals over [warm-up, end]: all leads
         self.area = self.q_area = self.busy = 0.0
         self.present = self.q_present = self.b_present = 0
@@ -257,7 +257,7 @@ class Replication:
             form.leaked += int(left.sum())
             form.tin_sum += float(d[left].sum())
             form.tin_n += int(left.sum())
-            form.bulk_in_progress += int((measured & ~done).sum())
+            form.settled_in_progress += int((measured & ~done).sum())
             form.area += float(np.clip(np.minimum(t_out, end) - np.maximum(t_in, W), 0.0, None).sum())
             trace = self.trace
             if trace is not None:
@@ -317,6 +317,7 @@ class Replication:
                 if pause > 0.0:
                     now += pause
                     if now >= end:
+                        self._past_end(lead)
                         return
             if reads_age and lead.created is not None:
                 fields["age"] = now - lead.created
@@ -336,6 +337,7 @@ class Replication:
                     if p.touches:
                         now, unsubscribed = self._drip(lead, node, now)
                         if now >= end:
+                            self._past_end(lead)
                             return
                         if unsubscribed:
                             self._leak(lead, node, now, trace)
@@ -534,6 +536,15 @@ class Replication:
         self._close(lead)
         if trace is not None:
             trace.add(lead.id, t, node.id, None, "leak")
+
+    def _past_end(self, lead: Lead) -> None:
+        """The lead's own clock passed the end: it stays in progress where it is, and
+        nothing more can happen to it. Counted now (as the end of the run would count it)
+        and let go, so the leads a run holds do not grow with its length and rate."""
+        del self.live[lead.id]
+        if lead.measured:
+            lead.node.settled_in_progress += 1
+        self._record(lead)
 
     def _close(self, lead: Lead) -> None:
         del self.live[lead.id]

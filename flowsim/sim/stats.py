@@ -47,7 +47,7 @@ def collect(rep: "Replication") -> dict[str, Any]:
     """The replication's raw numbers; counts leads still in the flow at the end."""
     end, warmup = rep.end, rep.warmup
     window = end - warmup
-    in_progress = [node.bulk_in_progress for node in rep.nodes]
+    in_progress = [node.settled_in_progress for node in rep.nodes]
     for lead in rep.live.values():
         if lead.node is not None and lead.measured:
             in_progress[lead.node.p.index] += 1

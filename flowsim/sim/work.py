@@ -167,6 +167,32 @@ def _min_time(dist: Distribution | None) -> float:
     return 0.0
 
 
+def _least_time(node: NodePlan) -> float:
+    """The least simulated time a lead spends at ``node`` when it goes on from it."""
+    least = _min_time(node.delay) + (_min_time(node.service) if node.queues else 0.0)
+    if node.kind == "nurture" and node.touches and node.every > 0:
+        least += node.every * (1 if node.exit_rule is not None else node.touches)
+    return least
+
+
+def _quickest_round(graph: nx.DiGraph, members: list[int], least: list[float]) -> float:
+    """The least simulated time of any cycle through ``members`` (a strongly connected
+    part of the graph), each node weighing its least time; 0 when unknown (too large a
+    part to search: the caller then keeps its coarser bound)."""
+    if len(members) > 300:
+        return 0.0
+    inside = graph.subgraph(members)
+    weighted = nx.DiGraph()
+    weighted.add_weighted_edges_from((u, v, least[v]) for u, v in inside.edges)
+    best = math.inf
+    for u in members:
+        lengths = nx.single_source_dijkstra_path_length(weighted, u)
+        for p in inside.predecessors(u):
+            if p in lengths:
+                best = min(best, lengths[p] + least[u])
+    return best if math.isfinite(best) else 0.0
+
+
 def _touches_in_run(node: NodePlan, days: float) -> float:
     if node.kind != "nurture" or not node.touches or node.every <= 0:
         return 0.0
@@ -205,7 +231,10 @@ def _per_arrival(plan: Plan, days: float) -> tuple[np.ndarray, np.ndarray]:
         if node.kind == "capture" and node.conversion is not None:
             share *= node.conversion
         if node.kind == "nurture" and node.touches:
-            share *= 1.0 - node.unsubscribe  # exit_when may let a lead go after one touch
+            # Without exit_when every touch is sent (each may lose the lead); with it, a
+            # lead may leave after the first.
+            sent = 1.0 if node.exit_rule is not None else _touches_in_run(node, days)
+            share *= (1.0 - node.unsubscribe) ** sent
         go_on[i] = share
         router = node.router
         if router is None or not node.targets:
@@ -252,11 +281,7 @@ def _loop_caps(plan: Plan, days: float) -> np.ndarray:
     graph.add_nodes_from(range(len(nodes)))
     for node in nodes:
         graph.add_edges_from((node.index, t) for t in node.targets)
-    least = [
-        _min_time(node.delay) + (_min_time(node.service) if node.queues else 0.0)
-        + (node.every if node.kind == "nurture" and node.touches else 0.0)
-        for node in nodes
-    ]
+    least = [_least_time(node) for node in nodes]
     cap = np.full(len(nodes), float(MAX_HOPS))
     # A loop's rounds: unbounded (to MAX_HOPS) when it can go round in no time; else the
     # run's days over the least time a round takes, plus one.
@@ -269,11 +294,18 @@ def _loop_caps(plan: Plan, days: float) -> np.ndarray:
         timeless = [m for m in members if least[m] <= 0]
         sub = graph.subgraph(timeless)
         if timeless and not nx.is_directed_acyclic_graph(sub):
-            rounds = float(MAX_HOPS)
+            bound = float(MAX_HOPS)
         else:
+            # Each round passes a node that takes time, and between two such nodes at
+            # most the longest chain of timeless ones.
             slowest_needed = min(least[m] for m in members if least[m] > 0)
             rounds = math.floor(days / slowest_needed) + 1
-        bound = min(float(MAX_HOPS), rounds * len(members))
+            chain = nx.dag_longest_path_length(sub) + 1 if timeless else 0
+            bound = min(float(MAX_HOPS), rounds * (1 + chain) + chain)
+            # Or: whole rounds of the quickest cycle, each at most every member long.
+            quickest = _quickest_round(graph, members, least)
+            if quickest > 0:
+                bound = min(bound, (math.floor(days / quickest) + 1) * len(members))
         for m in members:
             bound_of[m] = bound
     if not bound_of:

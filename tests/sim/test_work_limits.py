@@ -123,10 +123,10 @@ def test_max_work_lets_a_looping_run_go_on_purpose(capsys, tmp_path):
     assert "1000 steps in a cycle" in out  # it ran: the loop is caught as before
 
 
-def test_the_bundled_templates_are_far_below_the_limit(template_files):
+def test_the_bundled_templates_run_with_room_to_spare(template_files):
     for path in template_files:
         work = estimate_work(loads_flow(path.read_text(encoding="utf-8")))
-        assert work.steps < DEFAULT_MAX_WORK / 5, path.name
+        assert 3 * work.steps < DEFAULT_MAX_WORK, path.name  # three times the replications pass
 
 
 def test_the_estimate_grows_with_days_replications_and_rate():
