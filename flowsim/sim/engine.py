@@ -541,10 +541,10 @@ class Replication:
         """The lead's own clock passed the end: it stays in progress where it is, and
         nothing more can happen to it. Counted now (as the end of the run would count it)
         and let go, so the leads a run holds do not grow with its length and rate."""
+        self._record(lead)  # while still live: an SQL in progress counts as open pipeline
         del self.live[lead.id]
         if lead.measured:
             lead.node.settled_in_progress += 1
-        self._record(lead)
 
     def _close(self, lead: Lead) -> None:
         del self.live[lead.id]
