@@ -71,3 +71,30 @@ def test_memory_stays_bounded_however_many_values_arrive():
     assert len(sketch) == 1_200_000
     assert len(sketch._values) < 70_000  # the pending batch only
     assert sketch._buckets is not None and len(sketch._buckets) < 4_000
+
+
+def test_a_run_holds_no_lead_that_nothing_can_change_any_more():
+    from flowsim.io import loads_flow
+    from flowsim.sim.config import SimConfig
+    from flowsim.sim.engine import Replication
+    from flowsim.sim.plan import compile_flow
+
+    # Every lead's own clock passes the end inside a 60-day delay: none can change again,
+    # so none is kept, yet each is counted in progress and its milestones recorded.
+    flow = loads_flow(
+        "flowsim: 1\nname: Slow\nsimulation: {days: 30, replications: 1, seed: 2}\nnodes:\n"
+        "  - {id: ads, kind: source, arrivals: {per_day: 200}}\n"
+        "  - {id: sdr, kind: handoff, accept: 1.0}\n"
+        "  - {id: wait, kind: sales, delay: 60d}\n"
+        "  - {id: won, kind: sink}\n"
+        "edges:\n  - {from: ads, to: sdr}\n  - {from: sdr, to: wait}\n  - {from: wait, to: won}\n"
+    )
+    plan = compile_flow(flow)
+    config = SimConfig(jobs=1).resolve(flow)
+    rep = Replication(plan, days=config.days, warmup=0.0, seed=config.seed, index=0)
+    raw = rep.run()
+    assert rep.live == {}
+    arrivals = raw["funnel"]["arrivals"]
+    assert arrivals > 5000
+    assert raw["nodes"][2]["in_progress"] == arrivals
+    assert raw["funnel"]["sqls"] == arrivals and raw["time_to"]["sql"]["count"] == arrivals
