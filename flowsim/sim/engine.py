@@ -114,7 +114,6 @@ class Replication:
         self.live: dict[int, Lead] = {}
         self.looped = 0
         self.milestones: list[tuple[str, float, float | None, float | None, float | None]] | None = None
-        # Bounded however many leads arrive: exact up to a size, then a sketch.
         self.times = {key: TimeSketch() for key in ("mql", "sql", "customer")}
         self.n_sources = max(len(plan.sources), 1)
         self.reads_age = plan.reads_age
@@ -538,9 +537,8 @@ class Replication:
             trace.add(lead.id, t, node.id, None, "leak")
 
     def _past_end(self, lead: Lead) -> None:
-        """The lead's own clock passed the end: it stays in progress where it is, and
-        nothing more can happen to it. Counted now (as the end of the run would count it)
-        and let go, so the leads a run holds do not grow with its length and rate."""
+        """The lead's clock passed the end: nothing more can happen to it. Counted in
+        progress now and let go, so a run holds no more leads as it grows."""
         self._record(lead)  # while still live: an SQL in progress counts as open pipeline
         del self.live[lead.id]
         if lead.measured:
