@@ -41,7 +41,7 @@ from flowsim.sim.leads import Lead, add_touch_points, refresh, score_at_node
 from flowsim.sim.money import MoneyRun
 from flowsim.sim.quantiles import TimeSketch
 from flowsim.sim.plan import NodePlan, Plan, node_error, speed_multiplier
-from flowsim.sim.streams import Purpose, dist_draws, generator, uniform_draws
+from flowsim.sim.streams import Purpose, blocks_of, dist_draws, generator, uniform_draws
 from flowsim.sim.trace import Trace, TraceRecorder
 
 __all__ = ["Replication"]
@@ -146,7 +146,7 @@ class Replication:
             gen = p.attributes
             rng = generator(self.seed, self.index, p.id, Purpose.ATTRIBUTES)
             if gen is not None and gen.fields:
-                node.attrs = _blocks_of(lambda: gen.draw_many(rng, 256))
+                node.attrs = blocks_of(lambda: gen.draw_many(rng, 256))
             node.base = {"channel": p.id, "score": 0.0, "fit_score": 0.0, "engagement_score": 0.0,
                          "segment": None, "touches": 0, "age": 0.0, "waited": 0.0}
 
@@ -488,10 +488,9 @@ class Replication:
         age = self.reads_age and lead.created is not None
         touches = fields.get("touches") or 0
         t = now
-        end = self.end
         for k in range(1, p.touches + 1):
             t = now + k * every
-            if t >= end:  # the run is over before this touch: nothing after it can count
+            if t >= self.end:  # the run is over before this touch: nothing after it can count
                 return t, False
             if unsubscribe and choice() < unsubscribe:
                 return t, True
@@ -537,12 +536,10 @@ class Replication:
             trace.add(lead.id, t, node.id, None, "leak")
 
     def _past_end(self, lead: Lead) -> None:
-        """The lead's clock passed the end: nothing more can happen to it. Counted in
-        progress now and let go, so a run holds no more leads as it grows."""
+        """Nothing can happen to a lead past the end: count it in progress now, let it go."""
         self._record(lead)  # while still live: an SQL in progress counts as open pipeline
         del self.live[lead.id]
-        if lead.measured:
-            lead.node.settled_in_progress += 1
+        lead.node.settled_in_progress += lead.measured
 
     def _close(self, lead: Lead) -> None:
         del self.live[lead.id]
@@ -596,11 +593,3 @@ class Replication:
 
     def finish_trace(self) -> Trace | None:
         return self.trace.finish(self.end) if self.trace is not None else None
-
-
-def _blocks_of(make: Callable[[], list[dict[str, Any]]]) -> Callable[[], dict[str, Any]]:
-    def items():
-        while True:
-            yield from make()
-
-    return items().__next__
