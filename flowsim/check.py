@@ -18,8 +18,9 @@ from flowsim.rules.assignment import Assigner
 from flowsim.rules.attributes import SOURCE_KEYS, AttributeGenerator
 from flowsim.rules.scoring import SCORING_KEYS, ScoringModel
 from flowsim.rules.segmentation import SEGMENT_KEYS, Segmenter
+from flowsim.rules.typecheck import LEAD_FIELD_TYPES, FieldTypes, value_types
 
-__all__ = ["check_flow", "flow_fields", "rule_problem"]
+__all__ = ["check_flow", "flow_fields", "flow_field_types", "rule_problem"]
 
 
 def flow_fields(flow: Flow) -> frozenset[str]:
@@ -33,6 +34,50 @@ def flow_fields(flow: Flow) -> frozenset[str]:
             if isinstance(value, Mapping):
                 names.update(str(name) for name in value)
     return frozenset(names)
+
+
+def flow_field_types(flow: Flow) -> FieldTypes:
+    """Every field a lead of ``flow`` can have, with the types its value may take.
+
+    An attribute that some source does not generate may also be missing (``none``).
+    Passed as ``fields`` to ``compile_rule``, it makes every rule type checked as well.
+    """
+    types: dict[str, set[str]] = {name: set(kinds) for name, kinds in LEAD_FIELD_TYPES.items()}
+    sources = [node for node in flow.nodes if node.kind == "source"]
+    seen_in: dict[str, int] = {}
+    for node in sources:
+        mine: dict[str, set[str]] = {}
+        attributes = node.params.get("attributes")
+        if isinstance(attributes, Mapping):
+            for name, spec in attributes.items():
+                mine[str(name)] = set(_spec_types(spec))
+        behaviours = node.params.get("behaviours")
+        if isinstance(behaviours, Mapping):
+            for name in behaviours:
+                mine.setdefault(str(name), set()).add("bool")
+        for name, kinds in mine.items():
+            if name in LEAD_FIELD_TYPES:
+                continue  # refused elsewhere; the built-in field keeps its own type
+            types.setdefault(name, set()).update(kinds)
+            seen_in[name] = seen_in.get(name, 0) + 1
+    for name, count in seen_in.items():
+        if count < len(sources):
+            types[name].add("none")
+    return FieldTypes(types)
+
+
+def _spec_types(spec: Any) -> frozenset[str]:
+    """The types of the values an attribute spec generates (see rules/attributes.py)."""
+    if isinstance(spec, Mapping) and "dist" not in spec:
+        found: set[str] = set()
+        for value in spec:
+            found |= value_types(value)
+        return frozenset(found) or frozenset({"none"})
+    if isinstance(spec, Mapping) or (isinstance(spec, (int, float)) and not isinstance(spec, bool)):
+        return frozenset({"num"})
+    if isinstance(spec, (str, bool)):
+        return value_types(spec)
+    return frozenset({"num", "str", "bool", "none"})
 
 
 def rule_problem(text: str, fields: Collection[str] | None = None) -> tuple[str, int | None] | None:
@@ -56,8 +101,12 @@ _PARSERS: dict[str, list[tuple[tuple[str, ...], _Parser]]] = {
 
 
 def check_flow(flow: Flow) -> list[Issue]:
-    """Every issue of ``flow``, errors and warnings, sorted by line."""
-    fields = flow_fields(flow)
+    """Every issue of ``flow``, errors and warnings, sorted by line.
+
+    Rules are compiled against the flow's field types, so a rule that fails for every
+    lead (``score / 0``, ``job_title > 5``) is an error here with its column.
+    """
+    fields = flow_field_types(flow)
 
     def checker(text: str) -> None:
         compile_rule(text, fields=fields)

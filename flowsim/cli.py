@@ -56,6 +56,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from flowsim.check import check_flow
     from flowsim.io import load_flow
+    from flowsim.safetext import for_terminal
 
     status = 0
     for name in args.files:
@@ -66,14 +67,29 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             status = 1
             continue
         issues = check_flow(flow)
+        errors = sum(issue.is_error for issue in issues)
+        if not errors:  # what simulate would refuse, said now (one place decides: sim.work)
+            issues = issues + _work_issues(flow, args.max_work)
         for issue in issues:
             print(issue.format(name))
-        errors = sum(issue.is_error for issue in issues)
         if errors:
             status = 1
         elif not args.quiet:
-            print(f"{name}: valid ({len(flow.nodes)} nodes, {len(flow.edges)} edges)")
+            print(for_terminal(f"{name}: valid ({len(flow.nodes)} nodes, {len(flow.edges)} edges)"))
     return status
+
+
+def _work_issues(flow, max_work: float | None) -> list:
+    from flowsim.errors import SimulationError
+    from flowsim.model import Issue
+    from flowsim.sim.work import check_work, estimate_work
+
+    try:
+        check_work(estimate_work(flow), max_work)
+    except SimulationError as err:
+        return [Issue(f"simulate would refuse it: {err.message}", err.line, severity="warning",
+                      subject="simulation")]
+    return []
 
 
 def _cmd_gui(args: argparse.Namespace) -> int:
@@ -131,12 +147,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace OUT if it exists")
     p.set_defaults(run=_cmd_new)
 
+    from flowsim.sim import command as simulate_command  # imports only argparse up front
+
     p = sub.add_parser("validate", help="check flow files; print FILE:LINE: message per problem")
     p.add_argument("files", metavar="FILE", nargs="+")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing for valid files")
+    p.add_argument("--max-work", type=simulate_command.max_work_argument, metavar="STEPS", dest="max_work",
+                   help="the limit of work to warn above (as simulate's --max-work)")
     p.set_defaults(run=_cmd_validate)
-
-    from flowsim.sim import command as simulate_command  # imports only argparse up front
 
     p = sub.add_parser("simulate", help="simulate a flow: leakage, queues, cost per SQL, time to SQL")
     simulate_command.add_arguments(p)

@@ -43,9 +43,11 @@ class FlowError(Exception):
         return ":".join(parts)
 
     def __str__(self) -> str:
+        from flowsim.safetext import for_terminal  # names and keys come from files
+
         where = self.where()
         text = " ".join(self.message.split())  # always a single line
-        return f"{where}: {text}" if where else text
+        return for_terminal(f"{where}: {text}" if where else text)
 
     def __reduce__(self):
         # Errors cross process boundaries (simulation workers): keep where they point.

@@ -22,6 +22,7 @@ True
 from __future__ import annotations
 
 import os
+import stat
 
 from flowsim.errors import FlowError, FlowFileError
 from flowsim.io.atomic import remove_stale_temporaries, write_atomic
@@ -43,7 +44,12 @@ def read_text(path: str | os.PathLike[str]) -> str:
     """The text of a flow file, or FlowFileError: missing, too large, binary, not UTF-8."""
     name = os.fspath(path)
     try:
-        size = os.stat(name).st_size
+        info = os.stat(name)
+        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+            # A named pipe or a device would block the read (or never end): refuse it.
+            raise FlowFileError(f"is not a regular file ({_file_type(info.st_mode)}); "
+                                "flowsim reads flow files only", file=name)
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise FlowFileError(
                 f"the file is {size / 1e6:.1f} MB; flow files are limited to "
@@ -64,6 +70,14 @@ def read_text(path: str | os.PathLike[str]) -> str:
     if len(raw) > MAX_FILE_BYTES:  # it grew after the stat
         raise FlowFileError("the file is larger than flow files may be", file=name, line=1)
     return decode(raw, file=name)
+
+
+def _file_type(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a plain file"
 
 
 def decode(raw: bytes, *, file: str | None = None) -> str:

@@ -22,7 +22,9 @@ from yaml.resolver import Resolver
 
 from flowsim.errors import FlowFileError
 
-__all__ = ["YamlDocument", "read_yaml", "MAX_DEPTH", "MAX_VALUES", "MAX_ALIAS_VALUES"]
+__all__ = [
+    "YamlDocument", "read_yaml", "MAX_DEPTH", "MAX_VALUES", "MAX_ALIAS_VALUES", "MAX_ALIAS_CHARS",
+]
 
 #: Deepest nesting of mappings and lists; a flow needs about six levels.
 MAX_DEPTH = 48
@@ -31,6 +33,14 @@ MAX_VALUES = 300_000
 #: Most values that aliases may add: enough to share an attribute mix between channels,
 #: too few for a "billion laughs" file to cost more than a few milliseconds.
 MAX_ALIAS_VALUES = 20_000
+#: Most characters of text that aliases may add. Counting values alone lets a few
+#: thousand aliases of one 1 MB string through, which then cost gigabytes to save; with
+#: this, a flow in memory holds at most the file's own text plus this much.
+MAX_ALIAS_CHARS = 1_000_000
+
+#: What YAML calls non-printable (PyYAML's reader refuses it, but names no line): C0
+#: controls but tab and line breaks, DEL, C1 controls but NEL, surrogates, U+FFFE/FFFF.
+_NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
 
@@ -70,7 +80,7 @@ _Resolver.add_implicit_resolver(
 
 
 class _Frame:
-    __slots__ = ("value", "path", "key", "anchor", "size")
+    __slots__ = ("value", "path", "key", "anchor", "size", "chars")
 
     def __init__(self, value: Any, path: Path, anchor: str | None) -> None:
         self.value = value
@@ -78,6 +88,7 @@ class _Frame:
         self.key: Any = _NO_KEY
         self.anchor = anchor
         self.size = 1
+        self.chars = 0
 
 
 _NO_KEY = object()
@@ -89,9 +100,10 @@ class _Builder:
         self.constructor = SafeConstructor()
         self.doc = YamlDocument(None)
         self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.anchors: dict[str, tuple[Any, int, int]] = {}
         self.total = 0
         self.aliased = 0
+        self.aliased_chars = 0
         self.documents = 0
 
     # -- values --------------------------------------------------------------------------
@@ -184,7 +196,9 @@ class _Builder:
         if isinstance(event, events.ScalarEvent):
             self.count(1, event)
             value = self.scalar(event)
-            self.remember(event.anchor, value, 1)
+            if self.stack:
+                self.stack[-1].chars += len(event.value)
+            self.remember(event.anchor, value, 1, len(event.value))
             self.place(value, event)
         elif isinstance(event, (events.MappingStartEvent, events.SequenceStartEvent)):
             if len(self.stack) >= MAX_DEPTH:
@@ -200,31 +214,41 @@ class _Builder:
             self.stack.append(_Frame(container, path, event.anchor))
         elif isinstance(event, (events.MappingEndEvent, events.SequenceEndEvent)):
             frame = self.stack.pop()
-            self.remember(frame.anchor, frame.value, frame.size)
+            self.remember(frame.anchor, frame.value, frame.size, frame.chars)
             if self.stack:
                 self.stack[-1].size += frame.size
+                self.stack[-1].chars += frame.chars
             self.place(frame.value, event, recorded=True)
         elif isinstance(event, events.AliasEvent):
             if event.anchor not in self.anchors:
                 raise _error(f"unknown alias *{event.anchor}", event)
-            value, size = self.anchors[event.anchor]
+            value, size, chars = self.anchors[event.anchor]
             self.aliased += size
+            self.aliased_chars += chars
             if self.aliased > MAX_ALIAS_VALUES:
                 raise _error(
                     f"aliases expand to more than {MAX_ALIAS_VALUES:,} values "
                     "(a 'billion laughs' file?)",
                     event,
                 )
+            if self.aliased_chars > MAX_ALIAS_CHARS:
+                raise _error(
+                    f"aliases expand to more than {MAX_ALIAS_CHARS:,} characters of text; "
+                    "write the text out where it is used",
+                    event,
+                )
             self.count(size, event)
+            if self.stack:
+                self.stack[-1].chars += chars
             self.place(copy.deepcopy(value), event)
         elif isinstance(event, events.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
                 raise _error("a flow file holds one YAML document; remove the second '---'", event)
 
-    def remember(self, anchor: str | None, value: Any, size: int) -> None:
+    def remember(self, anchor: str | None, value: Any, size: int, chars: int) -> None:
         if anchor is not None:
-            self.anchors[anchor] = (value, size)
+            self.anchors[anchor] = (value, size, chars)
 
 
 def _error(message: str, event: events.Event | None) -> FlowFileError:
@@ -237,8 +261,21 @@ def read_yaml(text: str) -> YamlDocument:
 
     Raises :class:`~flowsim.errors.FlowFileError` with the line at fault for malformed
     YAML, tags other than YAML's plain types, duplicate keys, nesting deeper than
-    :data:`MAX_DEPTH`, or more than :data:`MAX_VALUES` values after alias expansion.
+    :data:`MAX_DEPTH`, more than :data:`MAX_VALUES` values after alias expansion, aliases
+    adding more than :data:`MAX_ALIAS_CHARS` characters, and characters YAML does not
+    allow in a file (control characters: line and column).
     """
+    bad = _NON_PRINTABLE.search(text)
+    if bad is not None:
+        at = bad.start()
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        raise FlowFileError(
+            f"control character U+{ord(bad.group()):04X} in the text; flow files hold "
+            "printable text only (write it as an escape such as \\x1b in double quotes)",
+            line=line,
+            column=column,
+        )
     builder = _Builder()
     try:
         for event in yaml.parse(text, Loader=_Parser):

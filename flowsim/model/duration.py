@@ -66,6 +66,8 @@ def parse_duration(value: object) -> float:
                 "with a unit: 30m, 2h, 3d, 1w"
             )
         days = float(match.group(1)) * UNIT_DAYS[match.group(2)]
+        if not days < MAX_MAGNITUDE:  # 400 digits and a unit read as infinity
+            raise ValueProblem(f"{value[:40]!r} is too long a duration; write at most {MAX_MAGNITUDE:.0e} days")
     else:
         raise ValueProblem(f"{value!r} is not a duration; write e.g. 30m, 2h, 3d or 1w")
     if days < 0:

@@ -211,6 +211,16 @@ def _parsed_by(parse: Callable[[Any], Any]) -> Callable[[Any], Problem]:
     return check
 
 
+def check_every(value: Any) -> Problem:
+    """A nurture stream's spacing: a duration above 0 (at 0 every touch is at once)."""
+    problem = _duration(value)
+    if problem:
+        return problem
+    if parse_duration(value) <= 0:
+        return (f"touches must be spaced by more than 0, got {value!r}; write e.g. 1w", None)
+    return None
+
+
 _TYPES: dict[str, Callable[[Any], Problem]] = {
     "probability": _probability,
     "count": _count,
@@ -235,6 +245,7 @@ _BY_KEY: dict[str, Callable[[Any], Problem]] = {
     "behaviours": check_behaviours,
     "decay": check_decay,
     "speed_to_lead": check_speed_to_lead,
+    "every": check_every,
 }
 
 

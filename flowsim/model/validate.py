@@ -21,6 +21,7 @@ from flowsim.model.duration import is_number
 from flowsim.model.fieldcheck import check_type, check_value
 from flowsim.model.flow import EDGE_KEYS, ID_PATTERN, SIMULATION_DEFAULTS, Edge, Flow, Node
 from flowsim.model.kinds import KIND_FIELDS, NodeKind, fields_of
+from flowsim.safetext import for_terminal
 
 __all__ = ["Issue", "validate", "errors_in", "RuleChecker"]
 
@@ -58,14 +59,14 @@ class Issue:
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == WARNING else ""
         body = f"{self.subject}: {self.message}" if self.subject else self.message
-        return prefix + body
+        return for_terminal(prefix + body)  # keys and names come from the file
 
     def format(self, file: str | None = None) -> str:
         """``FILE:LINE: message`` (or ``FILE: message`` for an issue with no line)."""
         where = [p for p in (file, self.line) if p is not None]
         if self.column is not None and self.line is not None:
             where.append(self.column)
-        head = ":".join(str(p) for p in where)
+        head = for_terminal(":".join(str(p) for p in where))
         return f"{head}: {self}" if head else str(self)
 
 

@@ -73,6 +73,7 @@ def run_for_animation(
     seed: int | None = None,
     progress: Callable[[float], None] | None = None,
     cancel: Any = None,
+    max_work: float | None = None,
 ) -> Any:
     """One replication of ``flow`` with an event trace fit for an animation.
 
@@ -87,7 +88,7 @@ def run_for_animation(
     results = None
     for _ in range(3):
         results = simulate(flow, config, progress=progress, cancel=cancel,
-                           trace=TraceOptions(max_events=MAX_EVENTS, every=every))
+                           trace=TraceOptions(max_events=MAX_EVENTS, every=every), max_work=max_work)
         trace = results.trace
         if not trace.truncated:
             break

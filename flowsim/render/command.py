@@ -24,6 +24,15 @@ def _number(text: str) -> float | int:
     return int(value) if value.is_integer() else value
 
 
+def _max_work(text: str) -> float:
+    from flowsim.sim.work import parse_max_work
+
+    try:
+        return parse_max_work(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The export command's arguments."""
     parser.add_argument("file", metavar="FILE", help="the .flow.yaml file")
@@ -43,6 +52,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("svg", "png", "gif", "mp4"), metavar="FORMAT",
                         help="svg, png, gif or mp4, for an OUT whose name does not say it (such as - for "
                              "standard output)")
+    parser.add_argument("--max-work", type=_max_work, metavar="STEPS", dest="max_work",
+                        help="run an export estimated above the usual limit of work (see 'flowsim validate')")
     parser.add_argument("--hide", action="append", default=[], metavar="ID[,ID…]",
                         help="leave nodes (by id) or edges (from->to) out of the picture; may repeat")
 
@@ -111,13 +122,14 @@ def run(args: argparse.Namespace) -> int:
     bar = ProgressBar(f"exporting {os.path.basename(args.output)}")
     hide = [name for group in args.hide for name in group.split(",")]
     try:
+        max_work = getattr(args, "max_work", None)
         if fmt is None:
-            path = export_flow(flow, args.output, progress=bar, hide=hide, **options)
+            path = export_flow(flow, args.output, progress=bar, hide=hide, max_work=max_work, **options)
         else:
             import tempfile
 
             with tempfile.TemporaryDirectory(prefix="flowsim-") as folder:
-                made = export_flow(flow, Path(folder) / named, progress=bar, hide=hide, **options)
+                made = export_flow(flow, Path(folder) / named, progress=bar, hide=hide, max_work=max_work, **options)
                 try:
                     write_output(args.output, made.read_bytes())
                 except OSError as err:
@@ -127,6 +139,8 @@ def run(args: argparse.Namespace) -> int:
         bar.close()
     if is_stdout(args.output):
         return 0  # standard output holds the picture: nothing else goes there
+    from flowsim.safetext import for_terminal
+
     # A device or FIFO has no size worth telling.
-    print(f"wrote {path}" if is_special(path) else f"wrote {path} ({_size(path.stat().st_size)})")
+    print(for_terminal(f"wrote {path}" if is_special(path) else f"wrote {path} ({_size(path.stat().st_size)})"))
     return 0

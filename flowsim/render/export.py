@@ -150,6 +150,7 @@ def export_flow(
     cancel: Any = None,
     results: Any = None,
     hide: Sequence[str] = (),
+    max_work: float | None = None,
 ) -> Path:
     """Write ``flow`` (a Flow or a flow file) to ``out``; the format follows its extension.
 
@@ -166,7 +167,9 @@ def export_flow(
 
     ``progress(fraction)`` is called as the work advances; ``cancel.is_set()`` stops it,
     raising :class:`flowsim.sim.Cancelled` and leaving no file. Returns the path written.
-    Raises ExportError for bad options or an unwritable path, before doing any work.
+    Raises ExportError for bad options or an unwritable path, before doing any work, and
+    SimulationError when the run and the video together are estimated above ``max_work``
+    steps (see :mod:`flowsim.sim.work`).
     """
     options = check_options(out, width=width, fps=fps, duration=duration, days=days, seed=seed,
                             theme=theme, transparent=transparent)
@@ -179,7 +182,7 @@ def export_flow(
     shown = visible_part(flow, hide)
     report = _Progress(progress)
     if options.animated:
-        _export_animation(flow, target, options, results, report, cancel, shown)
+        _export_animation(flow, target, options, results, report, cancel, shown, max_work)
     else:
         _export_still(shown, target, options, results)
     report(1.0)
@@ -237,13 +240,15 @@ def _export_still(flow: Flow, target: Path, options: ExportOptions, results: Any
 
 
 def _export_animation(flow: Flow, target: Path, options: ExportOptions, results: Any,
-                      report: _Progress, cancel: Any, shown: Flow | None = None) -> None:
+                      report: _Progress, cancel: Any, shown: Flow | None = None,
+                      max_work: float | None = None) -> None:
     from flowsim.render.animate import FRAME_PIXEL_FORMAT, Animation, default_duration, run_for_animation
     from flowsim.render.encode import RawVideo, encode_gif, encode_mp4, ffmpeg_exe
     from flowsim.render.theme import theme_named
     from flowsim.sim import Cancelled
 
     ffmpeg_exe()  # refuse before simulating when there is no ffmpeg
+    _check_export_work(flow if shown is None else shown, flow, options, results, max_work)
     suffix = options.suffix
     if results is not None and results.trace is not None and (options.days is not None or options.seed is not None):
         raise ExportError("days and seed choose a new run; leave them out to animate the results given")
@@ -253,7 +258,7 @@ def _export_animation(flow: Flow, target: Path, options: ExportOptions, results:
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
             results = run_for_animation(flow, days=options.days, seed=options.seed,
-                                        progress=report.part(0.0, 0.15), cancel=cancel)
+                                        progress=report.part(0.0, 0.15), cancel=cancel, max_work=max_work)
         days = float(results.config.days)
         duration = options.duration or default_duration(days)
         fps = options.fps or DEFAULT_FPS[suffix]
@@ -270,6 +275,35 @@ def _export_animation(flow: Flow, target: Path, options: ExportOptions, results:
         encode = encode_mp4 if suffix == ".mp4" else encode_gif
         encode(video, tmp, progress=report.part(0.15, 1.0), cancel=cancel)
         _finish(tmp, target)
+
+
+def _check_export_work(shown: Flow, flow: Flow, options: ExportOptions, results: Any,
+                       max_work: float | None) -> None:
+    """Refuse, before any work, an animation whose run and frames are estimated above
+    ``max_work`` steps: the run's own estimate plus the pixels of every frame."""
+    from dataclasses import replace
+
+    from flowsim.render.animate import MAX_EVENTS, default_duration
+    from flowsim.render.scene import build_scene
+    from flowsim.render.theme import theme_named
+    from flowsim.sim import SimConfig
+    from flowsim.sim.work import Work, check_work, estimate_work
+
+    if results is not None and results.trace is not None:
+        days = float(results.config.days)
+        work = Work(arrivals=0.0, visits=0.0, touches=0.0, days=days, replications=0)
+    else:
+        config = SimConfig(days=options.days, seed=options.seed, replications=1, jobs=1, warmup_days=0)
+        work = estimate_work(flow, config)
+        days = work.days
+    fps = options.fps or DEFAULT_FPS[options.suffix]
+    frames = max(1, round(fps * (options.duration or default_duration(days))))
+    width = options.width or DEFAULT_WIDTH[options.suffix]
+    scene = build_scene(shown, theme_named(options.theme))
+    # The frame adds a footer and the totals to the flow's own shape: a third more at most.
+    height = min(MAX_HEIGHT, round(width * scene.height / max(scene.width, 1.0) * 4 / 3) + 1)
+    check_work(replace(work, events=float(MAX_EVENTS), pixels=float(width * height * frames)),
+               max_work, what="export")
 
 
 @contextlib.contextmanager

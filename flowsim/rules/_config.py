@@ -12,6 +12,7 @@ from typing import Any, Callable, Collection, Mapping, Sequence
 from flowsim.errors import RuleError
 from flowsim.model.duration import ValueProblem, parse_duration
 from flowsim.rules.expr import Rule, compile_rule
+from flowsim.rules.typecheck import FieldTypes
 
 Path = tuple[Any, ...]
 LineOf = Callable[[Path], "int | None"]
@@ -41,7 +42,10 @@ class Context:
         line: int | None = None,
         line_of: LineOf | None = None,
     ) -> None:
-        self.fields = None if fields is None else frozenset(fields)
+        # Field types, when given, stay: rules compiled with them are type checked too.
+        self.fields: Collection[str] | None = (
+            fields if fields is None or isinstance(fields, FieldTypes) else frozenset(fields)
+        )
         self.line = line
         self.line_of = line_of
 

@@ -29,12 +29,14 @@ from flowsim.model.duration import ValueProblem
 from flowsim.rules._config import Context, LineOf, is_number
 from flowsim.rules.fields import LEAD_FIELDS, field_name_problem
 
-__all__ = ["SOURCE_KEYS", "WEIGHT_TOLERANCE", "Categorical", "AttributeGenerator"]
+__all__ = ["SOURCE_KEYS", "WEIGHT_TOLERANCE", "MAX_VALUE_CHARS", "Categorical", "AttributeGenerator"]
 
 #: The keys of a source node that attribute generation reads.
 SOURCE_KEYS = ("attributes", "behaviours")
 #: How far a mix's weights may sum from 1.
 WEIGHT_TOLERANCE = 1e-6
+#: Longest text value an attribute may take: rules copy and join these for every lead.
+MAX_VALUE_CHARS = 1_000
 
 
 class Categorical:
@@ -187,12 +189,21 @@ def _sampler(ctx: Context, spec: object, path: tuple[Any, ...]) -> Any:
             key = (*path, problem.key) if problem.key else path
             raise ctx.error(key, str(problem)) from None
     if isinstance(spec, (str, bool)):
+        _check_length(ctx, spec, path)
         return _Constant(spec)
     raise ctx.error(
         path,
         "expected a mix {value: probability, ...}, a distribution {dist: ...}, "
         f"a number or a text, got {spec!r}",
     )
+
+
+def _check_length(ctx: Context, value: object, path: tuple[Any, ...]) -> None:
+    if isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
+        raise ctx.error(
+            path, f"a value of {len(value):,} characters is too long; attribute values "
+            f"take at most {MAX_VALUE_CHARS:,}"
+        )
 
 
 def _categorical(ctx: Context, spec: Mapping[Any, Any], path: tuple[Any, ...]) -> Categorical:
@@ -202,6 +213,7 @@ def _categorical(ctx: Context, spec: Mapping[Any, Any], path: tuple[Any, ...]) -
     for value, weight in spec.items():
         if not isinstance(value, (str, int, float, bool)):
             raise ctx.error(path, f"{value!r} cannot be a value of a mix")
+        _check_length(ctx, value, path)
         if not is_number(weight) or weight < 0:
             raise ctx.error(
                 (*path, value), f"the weight of {value!r} must be a number ≥ 0, got {weight!r}"

@@ -38,6 +38,7 @@ from typing import Any, Callable, Collection, Mapping
 from flowsim.errors import RuleError
 from flowsim.rules.functions import RuleTypeError, rule_globals
 from flowsim.rules.translate import MAX_DEPTH, translate
+from flowsim.rules.typecheck import FieldTypes, check_types
 
 __all__ = [
     "Rule",
@@ -140,7 +141,9 @@ def compile_rule(
     ``fields``, when given, is every field name a lead can have: a rule naming another
     is refused with the column of the name and a close match, if any. ``line`` is the
     line of the rule in its file; errors carry it, and columns count characters in
-    ``text`` from 1 (every compile error has one).
+    ``text`` from 1 (every compile error has one). When ``fields`` is a
+    :class:`~flowsim.rules.typecheck.FieldTypes`, the rule is also type checked: a fault
+    it has for every lead (``score / 0``, ``abs('x')``) is a RuleError too.
     """
     if not isinstance(text, str):
         raise RuleError(
@@ -161,6 +164,8 @@ def compile_rule(
         for name, column in found.items():
             if name not in known:
                 raise RuleError(_unknown_field(name, known), line=line, column=column)
+    if isinstance(fields, FieldTypes):  # the field types are known: find sure faults too
+        check_types(text, fields, line=line)
     fn = types.FunctionType(code, rule_globals(), "rule")
     return Rule(text, fn, tuple(found), line, python)
 

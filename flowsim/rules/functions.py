@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-__all__ = ["RuleTypeError", "Function", "FUNCTIONS", "GUARDS", "NUMERIC_TYPES"]
+__all__ = ["RuleTypeError", "Function", "FUNCTIONS", "GUARDS", "NUMERIC_TYPES", "MAX_TEXT_CHARS"]
 
 
 class RuleTypeError(TypeError):
@@ -27,6 +27,11 @@ class RuleTypeError(TypeError):
 NUMERIC_TYPES = (int, float, bool)
 _NUMERIC = frozenset(NUMERIC_TYPES)
 _TEXT = str
+
+#: Longest text a rule may build (with ``+``, ``upper``, ``lower``). Past it the rule
+#: stops with a RuleError: a rule adding a long attribute to itself hundreds of times
+#: would otherwise build gigabytes for each lead.
+MAX_TEXT_CHARS = 10_000
 
 #: ``round`` keeps at most this many digits either side of the point: ``round(5, -10**9)``
 #: would otherwise compute ``10 ** 10**9``.
@@ -65,6 +70,20 @@ def _mul(a: Any, b: Any) -> Any:
     if type(a) in _NUMERIC and type(b) in _NUMERIC:
         return a * b
     raise RuleTypeError(f"* works on numbers only, got {_type_name(a)} and {_type_name(b)}")
+
+
+def _add(a: Any, b: Any) -> Any:
+    """``a + b``: numbers add, texts join up to :data:`MAX_TEXT_CHARS`, missing stays
+    missing; anything else raises the TypeError the rule's error words for users."""
+    if a is None or b is None:
+        return None
+    if type(a) is _TEXT and type(b) is _TEXT and len(a) + len(b) > MAX_TEXT_CHARS:
+        raise RuleTypeError(_too_long(len(a) + len(b)))
+    return a + b
+
+
+def _too_long(chars: int) -> str:
+    return f"the rule builds a text of {chars:,} characters; the limit is {MAX_TEXT_CHARS:,}"
 
 
 def _mod(a: Any, b: Any) -> Any:
@@ -132,14 +151,20 @@ def _lower(text: Any) -> Any:
     if text is None:
         return None
     _need_text("lower", text)
-    return text.lower()
+    out = text.lower()
+    if len(out) > MAX_TEXT_CHARS:
+        raise RuleTypeError(_too_long(len(out)))
+    return out
 
 
 def _upper(text: Any) -> Any:
     if text is None:
         return None
     _need_text("upper", text)
-    return text.upper()
+    out = text.upper()  # can be longer than the text: "ß".upper() is "SS"
+    if len(out) > MAX_TEXT_CHARS:
+        raise RuleTypeError(_too_long(len(out)))
+    return out
 
 
 def _contains(text: Any, part: Any) -> bool:
@@ -210,7 +235,7 @@ FUNCTIONS: dict[str, Function] = {
 }
 
 #: Operator guards by global name.
-GUARDS: dict[str, Callable[..., Any]] = {"_mul": _mul, "_mod": _mod, "_isin": _isin}
+GUARDS: dict[str, Callable[..., Any]] = {"_mul": _mul, "_mod": _mod, "_isin": _isin, "_add": _add}
 
 
 def rule_globals() -> dict[str, Any]:

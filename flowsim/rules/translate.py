@@ -15,6 +15,8 @@ The tree it builds:
 * ``*`` and ``%`` are plain operators when both sides are known numbers, else the
   ``_mul``/``_mod`` guards that refuse anything but numbers at run time; a text literal
   beside them is refused here;
+* ``+`` of anything that may be text goes through the ``_add`` guard, which caps the
+  length of the text a rule builds;
 * ``x in [...]`` tests a constant ``frozenset``; ``x in <anything else>`` goes through
   the ``_isin`` guard (text contains text);
 * functions are the ``_name`` helpers of :mod:`flowsim.rules.functions`.
@@ -220,7 +222,19 @@ class _Builder:
             raise self.not_allowed("a complex number", node)
         raise self.not_allowed("'...'" if value is Ellipsis else f"the constant {value!r}", node)
 
+    def spelled(self, node: ast.Name) -> None:
+        """Refuse a name not written in ASCII. Python folds identifiers to NFKC, so
+        fullwidth letters, ligatures (``ﬁ``) and mathematical letters would silently read
+        as another name; the rule must say what it reads, as the docs spell it."""
+        written = self.source(node)
+        if written and written != node.id or not node.id.isascii():
+            raise self.fail(
+                f"names in rules are written in ASCII letters, digits and _: "
+                f"{written or node.id!r} is not", node
+            )
+
     def name(self, node: ast.Name) -> tuple[ast.expr, Kind]:
+        self.spelled(node)
         ident = node.id
         if ident in CONSTANT_NAMES:
             value = CONSTANT_NAMES[ident]
@@ -229,8 +243,6 @@ class _Builder:
             raise self.fail(f"{ident} is a function; call it, e.g. {ident}(…)", node)
         if ident.startswith("_"):
             raise self.fail(f"names starting with _ are not allowed in rules: {ident}", node)
-        if not ident.isascii():
-            raise self.fail(f"field names use ASCII letters, digits and _: {ident}", node)
         self.fields.setdefault(ident, self.column(node))
         get = ast.Attribute(_name("lead"), "get", ast.Load())
         return ast.Call(get, [_const(ident)], []), ("any", True)
@@ -285,12 +297,11 @@ class _Builder:
                 return ast.BinOp(left, type(node.op)(), right), _NUM
             guard = "_mul" if op_type is ast.Mult else "_mod"
             return _call(guard, [left, right]), ("num", nullable)
-        if op_type is ast.Add and lkind == rkind == "str":
-            kind = "str"
-        elif op_type is ast.Add and not (lkind in _NUMERIC_TYPES and rkind in _NUMERIC_TYPES):
-            kind = "any"
-        else:
-            kind = "num"
+        if op_type is ast.Add and not (lkind in _NUMERIC_TYPES and rkind in _NUMERIC_TYPES):
+            # Text may be joined: the guard caps its length (and passes missing values on).
+            kind = "str" if lkind == rkind == "str" else "any"
+            return _call("_add", [left, right]), (kind, nullable)
+        kind = "num"
         if not nullable:
             return ast.BinOp(left, type(node.op)(), right), (kind, False)
         tests: list[ast.expr] = []
@@ -311,6 +322,7 @@ class _Builder:
         if not isinstance(func, ast.Name):
             self.expr(func)  # names what is wrong with it (attribute, lambda, ...)
             raise self.fail("only functions such as min(…) can be called", node)
+        self.spelled(func)
         function = FUNCTIONS.get(func.id)
         if function is None:
             allowed = ", ".join(FUNCTIONS)

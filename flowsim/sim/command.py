@@ -31,6 +31,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=int, metavar="J", help="worker processes (default: one per CPU)")
     parser.add_argument("--json", metavar="OUT", help="write the results as JSON to OUT")
     parser.add_argument("--csv", metavar="OUT", help="write one row per metric as CSV to OUT")
+    parser.add_argument("--max-work", type=max_work_argument, metavar="STEPS", dest="max_work",
+                        help="run a flow estimated above the usual limit of work (the estimate is "
+                             "in the refusal and in 'flowsim validate')")
+
+
+def max_work_argument(text: str) -> float:
+    """``--max-work`` for argparse: a number of steps above 0 (``2e9``) or ``inf``."""
+    from flowsim.sim.work import parse_max_work
+
+    try:
+        return parse_max_work(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from flowsim.model import errors_in
     from flowsim.sim.config import SimConfig
     from flowsim.sim.runner import simulate
+    from flowsim.safetext import for_terminal
 
     from flowsim.io.output import check_output, is_stdout
 
@@ -56,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     errors = errors_in(check_flow(flow))
     if errors:
         for issue in errors:
-            print(issue.format(name), file=sys.stderr)
+            print(issue.format(name), file=sys.stderr)  # format() escapes control characters
         raise SimulationError(
             f"cannot simulate: the flow has {len(errors)} error{'s' if len(errors) != 1 else ''} (listed above)",
             file=name,
@@ -65,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
                        seed=args.seed, jobs=args.jobs)
     bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     try:
-        results = simulate(flow, config, progress=bar)
+        results = simulate(flow, config, progress=bar, max_work=getattr(args, "max_work", None))
     except SimulationError as err:
         raise err.with_file(err.file or name) from None
     finally:
@@ -75,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
     for path, kind in outputs:
         text = results.to_json() if kind == "JSON" else results.to_csv()
         _write(path, text)
-        print(f"wrote {kind} to {'standard output' if is_stdout(path) else path}", file=notes)
+        shown = "standard output" if is_stdout(path) else path
+        print(for_terminal(f"wrote {kind} to {shown}"), file=notes)
     return 0
 
 
@@ -152,8 +167,11 @@ def _span(days: float | None) -> str:
 
 def print_table(results: Any, out: TextIO) -> None:
     """The readable summary ``flowsim simulate`` prints."""
+    from flowsim.safetext import for_terminal
+
     c = results.config
-    write = lambda text="": print(text, file=out)  # noqa: E731
+    # Every line through for_terminal: names, ids and notes come from the file.
+    write = lambda text="": print(for_terminal(text), file=out)  # noqa: E731
     write(f"{results.flow_name}: {c.days:g} days ({c.warmup_days:g} warm-up), "
           f"{c.replications} replication{'s' if c.replications != 1 else ''}, seed {c.seed}")
     write("means over replications, ± half the 95 % interval; counts exclude leads born in the warm-up")

@@ -10,12 +10,11 @@ from typing import Any
 from flowsim.errors import SimulationError
 from flowsim.model.flow import Flow
 
-__all__ = ["SimConfig", "TraceOptions", "Cancelled", "MAX_HOPS", "MAX_ARRIVALS"]
+__all__ = ["SimConfig", "TraceOptions", "Cancelled", "MAX_HOPS"]
 
 #: Nodes one lead may pass through before it is dropped as caught in a cycle.
 MAX_HOPS = 1000
-#: Expected arrivals (all sources, one replication) above which a run is refused.
-MAX_ARRIVALS = 50_000_000
+# How much a run may do is decided in one place, flowsim.sim.work.
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,9 @@ from flowsim.sim.config import MAX_HOPS, Cancelled
 from flowsim.sim.driver import Drive, catch_up, collector_paused
 from flowsim.sim.leads import Lead, add_touch_points, refresh, score_at_node
 from flowsim.sim.money import MoneyRun
+from flowsim.sim.quantiles import TimeSketch
 from flowsim.sim.plan import NodePlan, Plan, node_error, speed_multiplier
-from flowsim.sim.streams import Purpose, dist_draws, generator, uniform_draws
+from flowsim.sim.streams import Purpose, blocks_of, dist_draws, generator, uniform_draws
 from flowsim.sim.trace import Trace, TraceRecorder
 
 __all__ = ["Replication"]
@@ -82,7 +83,7 @@ class NodeRun:
         self.entered = self.exited = self.leaked = self.cold = self.unassigned = 0
         self.wait_sum = self.tin_sum = 0.0
         self.wait_n = self.tin_n = 0
-        self.bulk_in_progress = 0
+        self.settled_in_progress = 0  # leads counted in progress before the end (bulk visits, clocks past it)
         # time integrals over [warm-up, end]: all leads
         self.area = self.q_area = self.busy = 0.0
         self.present = self.q_present = self.b_present = 0
@@ -113,7 +114,7 @@ class Replication:
         self.live: dict[int, Lead] = {}
         self.looped = 0
         self.milestones: list[tuple[str, float, float | None, float | None, float | None]] | None = None
-        self.times: dict[str, list[float]] = {"mql": [], "sql": [], "customer": []}
+        self.times = {key: TimeSketch() for key in ("mql", "sql", "customer")}
         self.n_sources = max(len(plan.sources), 1)
         self.reads_age = plan.reads_age
         self.reads_waited = plan.reads_waited
@@ -145,7 +146,7 @@ class Replication:
             gen = p.attributes
             rng = generator(self.seed, self.index, p.id, Purpose.ATTRIBUTES)
             if gen is not None and gen.fields:
-                node.attrs = _blocks_of(lambda: gen.draw_many(rng, 256))
+                node.attrs = blocks_of(lambda: gen.draw_many(rng, 256))
             node.base = {"channel": p.id, "score": 0.0, "fit_score": 0.0, "engagement_score": 0.0,
                          "segment": None, "touches": 0, "age": 0.0, "waited": 0.0}
 
@@ -255,7 +256,7 @@ class Replication:
             form.leaked += int(left.sum())
             form.tin_sum += float(d[left].sum())
             form.tin_n += int(left.sum())
-            form.bulk_in_progress += int((measured & ~done).sum())
+            form.settled_in_progress += int((measured & ~done).sum())
             form.area += float(np.clip(np.minimum(t_out, end) - np.maximum(t_in, W), 0.0, None).sum())
             trace = self.trace
             if trace is not None:
@@ -315,6 +316,7 @@ class Replication:
                 if pause > 0.0:
                     now += pause
                     if now >= end:
+                        self._past_end(lead)
                         return
             if reads_age and lead.created is not None:
                 fields["age"] = now - lead.created
@@ -334,6 +336,7 @@ class Replication:
                     if p.touches:
                         now, unsubscribed = self._drip(lead, node, now)
                         if now >= end:
+                            self._past_end(lead)
                             return
                         if unsubscribed:
                             self._leak(lead, node, now, trace)
@@ -487,6 +490,8 @@ class Replication:
         t = now
         for k in range(1, p.touches + 1):
             t = now + k * every
+            if t >= self.end:  # the run is over before this touch: nothing after it can count
+                return t, False
             if unsubscribe and choice() < unsubscribe:
                 return t, True
             touches += 1
@@ -529,6 +534,12 @@ class Replication:
         self._close(lead)
         if trace is not None:
             trace.add(lead.id, t, node.id, None, "leak")
+
+    def _past_end(self, lead: Lead) -> None:
+        """Nothing can happen to a lead past the end: count it in progress now, let it go."""
+        self._record(lead)  # while still live: an SQL in progress counts as open pipeline
+        del self.live[lead.id]
+        lead.node.settled_in_progress += lead.measured
 
     def _close(self, lead: Lead) -> None:
         del self.live[lead.id]
@@ -582,11 +593,3 @@ class Replication:
 
     def finish_trace(self) -> Trace | None:
         return self.trace.finish(self.end) if self.trace is not None else None
-
-
-def _blocks_of(make: Callable[[], list[dict[str, Any]]]) -> Callable[[], dict[str, Any]]:
-    def items():
-        while True:
-            yield from make()
-
-    return items().__next__

@@ -354,6 +354,8 @@ def _nurture(plan: NodePlan, node: Node, fields: frozenset[str]) -> None:
             plan.every = parse_duration(node.params["every"])
         except ValueProblem as problem:
             raise node_error(node, f"every: {problem}", node.line_of("every")) from None
+        if plan.every <= 0:
+            raise node_error(node, "every: touches must be spaced by more than 0", node.line_of("every"))
     plan.engage = _probability(node, "engage", 0.0) or 0.0
     plan.points = _number(node, "points", 0.0)
     plan.unsubscribe = _probability(node, "unsubscribe", 0.0) or 0.0

@@ -18,6 +18,7 @@ from typing import Any, Iterator, Mapping, Sequence
 import simpy
 
 from flowsim import __version__
+from flowsim.safetext import csv_cell
 from flowsim.sim.config import SimConfig
 from flowsim.sim.stats import CHANNEL_METRICS, FUNNEL_METRICS, NODE_METRICS, TIME_STATS, TIME_TO
 from flowsim.sim.tdist import mean_ci95
@@ -143,7 +144,9 @@ class Results:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(("section", "id", "metric", "mean", "ci95_low", "ci95_high"))
         for section, ident, name, mean, low, high in self.rows():
-            writer.writerow((section, ident, name, *("" if v is None else repr(v) for v in (mean, low, high))))
+            # ids and outcomes come from the file: never let a spreadsheet run them
+            writer.writerow((section, csv_cell(ident), csv_cell(name),
+                             *("" if v is None else repr(v) for v in (mean, low, high))))
         return out.getvalue()
 
 

@@ -26,11 +26,12 @@ from typing import Any, Callable, Protocol
 
 from flowsim.errors import SimulationError
 from flowsim.model import Edge, Flow, Node, errors_in, validate
-from flowsim.sim.config import MAX_ARRIVALS, Cancelled, SimConfig, TraceOptions
+from flowsim.sim.config import Cancelled, SimConfig, TraceOptions
 from flowsim.sim.engine import Replication
 from flowsim.sim.plan import Plan, compile_flow
 from flowsim.sim.results import Results, aggregate
 from flowsim.sim.trace import TraceRecorder
+from flowsim.sim.work import check_work, estimate_plan
 
 __all__ = ["simulate", "flow_payload", "flow_from_payload", "prepare_worker"]
 
@@ -46,6 +47,7 @@ def simulate(
     progress: Callable[[float], None] | None = None,
     cancel: CancelLike | None = None,
     trace: TraceOptions | bool | None = None,
+    max_work: float | None = None,
 ) -> Results:
     """Simulate ``flow`` and return its :class:`~flowsim.sim.results.Results`.
 
@@ -53,7 +55,9 @@ def simulate(
     ``progress(fraction)`` is called from this thread, fractions rising to 1.0.
     ``cancel`` (anything with ``is_set()``, such as ``threading.Event``) stops the run
     soon after it is set, raising :class:`~flowsim.sim.config.Cancelled`. ``trace``
-    (``True`` for the defaults) records the first replication's events.
+    (``True`` for the defaults) records the first replication's events. A run whose
+    estimated work (:mod:`flowsim.sim.work`) is above ``max_work`` steps (default
+    :data:`~flowsim.sim.work.DEFAULT_MAX_WORK`) is refused before it starts.
 
     Raises SimulationError, naming the node or edge, for a flow with validation errors,
     a setting out of range, or a flow that cannot run (such as a rule that fails on
@@ -71,7 +75,7 @@ def simulate(
         )
     payload = flow_payload(flow)
     plan = compile_flow(flow_from_payload(payload))
-    _check_volume(plan, config)
+    check_work(estimate_plan(plan, config), max_work)
     options = TraceOptions() if trace is True else (trace or None)
     reps = config.replications
     jobs = min(config.jobs, reps)
@@ -91,18 +95,6 @@ def simulate(
         warnings=[str(issue) for issue in issues if not issue.is_error],
         trace=first_trace,
     )
-
-
-def _check_volume(plan: Plan, config: SimConfig) -> None:
-    expected = [(plan.nodes[i].shape.expected(0.0, config.days), plan.nodes[i]) for i in plan.sources]
-    total = sum(n for n, _ in expected)
-    if total > MAX_ARRIVALS:
-        count, node = max(expected, key=lambda pair: pair[0])
-        raise SimulationError(
-            f"node {node.id!r}: about {count:,.0f} arrivals in {config.days:g} days; one run "
-            f"simulates at most {MAX_ARRIVALS:,} in all. Shorten the run or lower the rate",
-            line=node.line,
-        )
 
 
 def run_replication(

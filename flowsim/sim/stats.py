@@ -21,8 +21,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 if TYPE_CHECKING:
     from flowsim.sim.engine import Replication
 
@@ -49,7 +47,7 @@ def collect(rep: "Replication") -> dict[str, Any]:
     """The replication's raw numbers; counts leads still in the flow at the end."""
     end, warmup = rep.end, rep.warmup
     window = end - warmup
-    in_progress = [node.bulk_in_progress for node in rep.nodes]
+    in_progress = [node.settled_in_progress for node in rep.nodes]
     for lead in rep.live.values():
         if lead.node is not None and lead.measured:
             in_progress[lead.node.p.index] += 1
@@ -103,21 +101,9 @@ def collect(rep: "Replication") -> dict[str, Any]:
         "edges": list(rep.edge_counts),
         "channels": channels,
         "funnel": funnel,
-        "time_to": {key: _summary(rep.times[key]) for key in TIME_TO},
+        "time_to": {key: rep.times[key].summary() for key in TIME_TO},
         "outcomes": outcomes,
         "totals": totals,
         "looped": rep.looped,
         "unassigned": {node.id: node.unassigned for node in rep.nodes if node.unassigned},
-    }
-
-
-def _summary(times: list[float]) -> dict[str, float | None]:
-    if not times:
-        return {"mean": None, "median": None, "p90": None, "count": 0}
-    values = np.asarray(times, dtype=float)
-    return {
-        "mean": float(values.mean()),
-        "median": float(np.median(values)),
-        "p90": float(np.percentile(values, 90)),
-        "count": len(times),
     }

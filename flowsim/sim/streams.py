@@ -22,7 +22,7 @@ import numpy as np
 
 from flowsim.model.distribution import Distribution
 
-__all__ = ["BLOCK", "generator", "uniform_draws", "dist_draws", "Purpose"]
+__all__ = ["BLOCK", "generator", "uniform_draws", "dist_draws", "Purpose", "blocks_of"]
 
 #: Draws made at once for each buffered stream.
 BLOCK = 512
@@ -66,3 +66,13 @@ def dist_draws(dist: Distribution, rng: np.random.Generator) -> Callable[[], flo
         return lambda: value
     sample: Any = dist.sample
     return _blocks(lambda: np.asarray(sample(rng, BLOCK), dtype=float).tolist()).__next__
+
+
+def blocks_of(make: Callable[[], list[dict[str, Any]]]) -> Callable[[], dict[str, Any]]:
+    """One item at a time from blocks that ``make()`` draws as they run out."""
+
+    def items():
+        while True:
+            yield from make()
+
+    return items().__next__

@@ -58,12 +58,23 @@ def test_a_flow_with_problems_is_not_run_and_the_problems_are_shown(window, tmp_
 
 
 def test_a_flow_that_fails_while_running_says_why(window, qtbot, tmp_path, reported):
-    # Valid, but a rule fails on some leads at run time: text compared with a number.
+    # Valid, but a rule fails at run time: a divisor that is 0 only once leads run (a
+    # constant fault, such as text compared with a number, is a validation error now).
     path = tmp_path / "x.flow.yaml"
-    path.write_text(VALID.replace("{from: form, to: sdrs}", '{from: form, to: sdrs, when: "channel > 3"}')
+    path.write_text(VALID.replace("{from: form, to: sdrs}", '{from: form, to: sdrs, when: "score / (touches - touches) > 3"}')
                     .replace("  - {from: sdrs, to: won", "  - {from: form, to: lost}\n  - {from: sdrs, to: won"))
     window.open_path(path)
     assert [str(i) for i in window.document.issues if i.is_error] == []
     assert window.runner.run(days=10, replications=1, seed=1) is not None
     wait_idle(qtbot, window.runner)
-    assert len(reported) == 1 and "channel" in reported[0][1] and "form" in reported[0][1]
+    assert len(reported) == 1 and "division by zero" in reported[0][1] and "form" in reported[0][1]
+
+
+def test_a_run_too_big_for_the_limit_is_refused_with_its_estimate(window, qtbot, tmp_path, reported):
+    path = tmp_path / "x.flow.yaml"
+    path.write_text(VALID)
+    window.open_path(path)
+    assert window.runner.run(days=10, replications=10_000_000, seed=1) is not None
+    wait_idle(qtbot, window.runner)
+    assert window.last_results is None
+    assert len(reported) == 1 and "steps of work" in reported[0][1] and "replications" in reported[0][1]
