@@ -11,7 +11,7 @@ import pytest
 
 from flowsim.resources import template_path
 
-LONG_RUN = ["--days", "2000", "--replications", "40", "--jobs", "2"]  # minutes of work
+LONG_RUN = ["--days", "2000", "--replications", "40", "--jobs", "2", "--max-work", "inf"]  # minutes of work, on purpose
 
 
 def children(pid):
