@@ -23,7 +23,7 @@ from flowsim.render.theme import KIND_COLORS, Theme
 __all__ = [
     "CARD_W", "CARD_H", "node_color", "node_shapes", "summary", "EdgeGeometry",
     "edge_geometry", "edge_geometry_at", "edge_shapes", "lanes", "edge_label", "NodeStats", "bezier_point",
-    "LABEL_SIZE", "title_lines", "label_lines", "leak_alarm",
+    "LABEL_SIZE", "title_lines", "label_lines", "leak_alarm", "badge_box",
 ]
 
 CARD_W = 200.0
@@ -186,7 +186,7 @@ def leak_alarm(stats: NodeStats) -> bool:
     return stats.bottleneck or leaked > stats.expected_leak + LEAK_ALARM_MARGIN
 
 
-def _badge(node: Node, stats: NodeStats, theme: Theme) -> list[Shape]:
+def _badge_text(node: Node, stats: NodeStats) -> str:
     leaked = stats.leaked / stats.entered if stats.entered else 0.0
     if node.kind == "capture":  # a form's job is to convert: say how many did
         text = f"{stats.entered:,.0f} in · {_share(1.0 - leaked)} converted"
@@ -194,12 +194,21 @@ def _badge(node: Node, stats: NodeStats, theme: Theme) -> list[Shape]:
         text = f"{stats.entered:,.0f} in · {_share(leaked)} leak"
     if stats.bottleneck:
         text += f" · wait {_short_days(stats.wait_days)}"
-    width = text_width(text, LABEL_SIZE) + 14
-    x = CARD_W / 2 - width / 2
+    return text
+
+
+def badge_box(node: Node, stats: NodeStats) -> tuple[float, float, float, float]:
+    """The run badge's (x, y, w, h) in the card's own coordinates."""
+    width = text_width(_badge_text(node, stats), LABEL_SIZE) + 14
+    return CARD_W / 2 - width / 2, CARD_H + 6, width, 18.0
+
+
+def _badge(node: Node, stats: NodeStats, theme: Theme) -> list[Shape]:
+    x, y, width, h = badge_box(node, stats)
     color = theme.alert if leak_alarm(stats) else theme.muted
     return [
-        Rect(x, CARD_H + 6, width, 18, 9, fill=theme.label_background, stroke=color, width=1),
-        Text(CARD_W / 2, CARD_H + 19, text, LABEL_SIZE, color, anchor="middle"),
+        Rect(x, y, width, h, 9, fill=theme.label_background, stroke=color, width=1),
+        Text(CARD_W / 2, CARD_H + 19, _badge_text(node, stats), LABEL_SIZE, color, anchor="middle"),
     ]
 
 
