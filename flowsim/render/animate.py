@@ -99,6 +99,8 @@ def run_for_animation(
     every = max(1, math.ceil(expected_arrivals(flow, run_days) / ARRIVAL_BUDGET))
     # One replication by default (quick); ``replications=None`` runs the flow's own count,
     # whose first replication is the same run, for totals that are means.
+    if warmup_days is None and float(flow.setting("warmup_days") or 0) >= run_days:
+        warmup_days = 0.0  # a run shorter than the flow's warm-up: count it all
     config = SimConfig(days=days, seed=seed, replications=replications, jobs=1 if replications == 1 else None,
                        warmup_days=warmup_days)
     results = None
