@@ -1,16 +1,19 @@
 """Animated exports: a run's leads flowing through the flow, drawn frame by frame with cairo.
 
-The still picture (cards, edges, title, legend) is drawn once into a cached surface; each
-frame paints it, then the moving parts on top: dots travelling along edges in their
-channel's colour, dots that leak falling and fading in the alert colour, leads waiting for
-a rep stacked above capacity-limited nodes, a counter under every card (leads in, leads
-leaked so far) and the run's clock. The last ~1.5 s hold the run's totals: the same picture
-as a still export of the run's overlay. docs/export.md says how to read it.
+Frames are slides (:mod:`flowsim.render.slide`): a title band, the flow fitted to the
+frame, a "leaked" gutter, the time track and the legend. The still picture is drawn once
+into a cached surface; each frame paints it, then the moving parts on top: visits as
+streams as wide as the visits a day up to the capture form, leads as dots in their
+channel's colour from the form on, leaks sinking and fading into the gutter, leads waiting
+for a rep stacked above capacity-limited nodes with their count, a counter under every
+card (leads in, leads leaked so far) and the run's clock. Then the run's totals hold (the
+same picture as a still export with the run's badges) and the end card shows the headline
+KPIs. docs/export.md says how to read it.
 
 Typical use (``export_flow`` does this and pipes the frames to ffmpeg)::
 
     results = run_for_animation(flow, days=90, seed=42)
-    anim = Animation(flow, results, width=640, fps=15, duration=12)
+    anim = Animation(flow, results, size=(1920, 1080), fps=30, duration=12)
     for i in range(anim.frame_count):
         surface = anim.draw(i)          # or anim.frame_rgb(i) for a numpy array
     anim.dots_at(6.0)                   # which leads are where, 6 s into the video
@@ -21,7 +24,7 @@ from __future__ import annotations
 import math
 import sys
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import cairocffi as cairo
 import numpy as np
@@ -41,7 +44,7 @@ from flowsim.render.slide import fit_flow
 from flowsim.render.text import text_width
 from flowsim.render.theme import LIGHT, Theme
 from flowsim.render.timeline import FADE, build_timeline
-from flowsim.sim.arrivals import expected_arrivals
+from flowsim.render.animrun import default_duration, end_seconds, hold_seconds, run_for_animation
 from flowsim.sim.driver import collector_paused
 
 __all__ = [
@@ -51,9 +54,6 @@ __all__ = [
 
 #: At most this many dots on screen at once; denser runs draw one lead in N.
 MAX_DOTS = 220
-#: Traced arrivals a run aims at (one in N arrivals is traced beyond it) and events kept.
-ARRIVAL_BUDGET = 80_000
-MAX_EVENTS = 400_000
 #: cairo's ARGB32 as ffmpeg names its bytes in memory.
 FRAME_PIXEL_FORMAT = "bgra" if sys.byteorder == "little" else "argb"
 _CROSSFADE = 0.35
@@ -64,56 +64,6 @@ _STREAM_WINDOW = 0.6
 _STREAM_MAX = 26.0
 _TRAVEL = ("travel_edge", "travel_start", "travel_end", "travel_channel", "travel_rank", "travel_lead")
 _LEAK = ("leak_node", "leak_edge", "leak_time", "leak_channel", "leak_rank", "leak_lead")
-
-
-def default_duration(days: float) -> float:
-    """Video seconds for a run of ``days``: 90 days play in 12 s, within 4–30 s."""
-    return float(min(30.0, max(4.0, days * 12.0 / 90.0)))
-
-
-def hold_seconds(duration: float) -> float:
-    """How long the final totals stay on screen at the end of a ``duration``-second video."""
-    return min(1.5, 0.2 * duration)
-
-
-def run_for_animation(
-    flow: Flow,
-    *,
-    days: float | None = None,
-    seed: int | None = None,
-    warmup_days: float | None = None,
-    replications: int | None = 1,
-    progress: Callable[[float], None] | None = None,
-    cancel: Any = None,
-) -> Any:
-    """One replication of ``flow`` with an event trace fit for an animation.
-
-    The flow's warm-up (``warmup_days``) is simulated and shown shaded; the counters count
-    the leads born after it, as the results do, so this run is replication 1 of the flow's
-    own runs, number for number. Busy flows trace one arrival in N of each source (the
-    trace says which N) so memory stays bounded.
-    """
-    from flowsim.sim import SimConfig, TraceOptions, simulate
-
-    run_days = days if days is not None else flow.setting("days")
-    every = max(1, math.ceil(expected_arrivals(flow, run_days) / ARRIVAL_BUDGET))
-    # One replication by default (quick); ``replications=None`` runs the flow's own count,
-    # whose first replication is the same run, for totals that are means.
-    if warmup_days is None and float(flow.setting("warmup_days") or 0) >= run_days:
-        warmup_days = 0.0  # a run shorter than the flow's warm-up: count it all
-    config = SimConfig(days=days, seed=seed, replications=replications, jobs=1 if replications == 1 else None,
-                       warmup_days=warmup_days)
-    results = None
-    for _ in range(3):
-        results = simulate(flow, config, progress=progress, cancel=cancel,
-                           trace=TraceOptions(max_events=MAX_EVENTS, every=every))
-        trace = results.trace
-        if not trace.truncated:
-            break
-        # The trace filled up before the end: trace fewer arrivals and run again.
-        covered = max(trace.complete_until, results.config.days * 0.01)
-        every = math.ceil(every * results.config.days / covered * 1.25)
-    return results
 
 
 @dataclass(frozen=True)
@@ -132,17 +82,6 @@ class Dots:
         return len(self.x)
 
 
-def _invisible(x: float, y: float) -> Rect:
-    # Draws nothing; widens a scene's frame so every picture of an animation shares it.
-    return Rect(x, y, 0.0, 0.0)
-
-
-def _canvas_bounds(scene: Scene) -> tuple[float, float, float, float]:
-    left, top, right, bottom = bounds_of(scene.shapes)
-    dx, dy = scene.offset
-    return left - dx, top - dy, right - dx, bottom - dy
-
-
 def _ease(u: np.ndarray) -> np.ndarray:
     return u * u * (3.0 - 2.0 * u)
 
@@ -150,11 +89,6 @@ def _ease(u: np.ndarray) -> np.ndarray:
 def _rgb(color: str) -> tuple[float, float, float]:
     r, g, b, _ = to_rgba(color)
     return r, g, b
-
-
-def end_seconds(duration: float) -> float:
-    """How long the end card (the headline KPIs) closes a ``duration``-second video."""
-    return min(2.5, 0.2 * duration)
 
 
 class Animation:

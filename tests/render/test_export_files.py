@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from flowsim.render.animate import Animation
 from flowsim.render.export import export_flow
 from flowsim.render.scene import build_scene
 

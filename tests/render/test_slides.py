@@ -15,7 +15,7 @@ from flowsim.errors import ExportError
 from flowsim.io import load_flow
 from flowsim.render.animate import Animation, run_for_animation
 from flowsim.render.export import export_flow
-from flowsim.render.look import CARD_H, CARD_W
+from flowsim.render.look import CARD_H
 from flowsim.render.shapes import Rect, Text
 from flowsim.resources import template_path
 from flowsim.sim import SimConfig, TraceOptions, simulate
