@@ -215,7 +215,7 @@ class Animation:
 
     def _flow_scene(self, stats, volumes) -> Scene:
         """The flow drawn in this frame: canvas units, scaled by ``scale`` to frame pixels."""
-        sc = build_scene(self.flow, self.theme, stats=stats, volumes=volumes, title=False)
+        sc = build_scene(self.flow, self.theme, stats=stats, volumes=volumes, title=False, wrapped=self.slide.wrapped)
         dx, dy = self.offset[0] - sc.offset[0], self.offset[1] - sc.offset[1]
         w, h = self.slide.size
         return Scene(w / self.scale, h / self.scale, self.theme.background,
@@ -287,7 +287,7 @@ class Animation:
             if src is None or dst is None:
                 travel.append(0.0)
                 continue
-            g = edge_geometry(src, dst, lane)
+            g = edge_geometry(src, dst, lane, wrapped=self.slide.wrapped)
             self._curves[i] = [to_px(*p) for p in (g.p0, g.c1, g.c2, g.p3)]
             length = sum(math.dist(g.point(k / 16), g.point((k + 1) / 16)) for k in range(16))
             # About half a second, longer edges a little longer; quicker in a short video.

@@ -61,6 +61,8 @@ def build_deck(flow: Flow, results: Any, *, theme: Theme, size: tuple[int, int],
     title = prs.slides.add_slide(prs.slide_layouts[0])
     title.shapes.title.text = flow.name or "Lead flow"
     title.placeholders[1].text = "\n".join(t for t in (flow.description, what) if t)
+    _font(title.shapes.title, 40, bold=True)
+    _font(title.placeholders[1], 18)
 
     blank = prs.slide_layouts[6]
     w, h = anim.size
@@ -94,11 +96,23 @@ def build_deck(flow: Flow, results: Any, *, theme: Theme, size: tuple[int, int],
                 for run in para.runs:
                     run.font.size = Pt(20)
     note = table_slide.shapes.add_textbox(Emu(914_400), Emu(_EMU_H - 900_000), Emu(_EMU_W - 2 * 914_400), Emu(500_000))
-    note.text_frame.text = " · ".join(run_caption(results))
+    note.text_frame.text = " · ".join(run_caption(results, track=False))
+    _font(note, 14)
     out = io.BytesIO()
     prs.save(out)
     report(1.0)
     return out.getvalue()
+
+
+def _font(shape: Any, points: float, bold: bool = False) -> None:
+    """Set every run of ``shape``'s text to ``points`` (the layouts' own sizes overflow)."""
+    from pptx.util import Pt
+
+    shape.text_frame.word_wrap = True
+    for para in shape.text_frame.paragraphs:
+        for run in para.runs:
+            run.font.size = Pt(points)
+            run.font.bold = bold or None
 
 
 def _intervals(results: Any) -> dict[str, str]:

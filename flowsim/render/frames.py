@@ -40,10 +40,10 @@ def title_band(frame: SlideFrame, flow: Flow, theme: Theme, caption: Sequence[st
     return shapes
 
 
-def run_caption(results: Any, replications: int | None = None) -> list[str]:
+def run_caption(results: Any, replications: int | None = None, *, track: bool = True) -> list[str]:
     """What the numbers on the frame are: which replication moves, what the totals are, and
     the warm-up left out of both. ``replications``: how many the flow's own runs have, when
-    ``results`` is just the first of them."""
+    ``results`` is just the first of them; ``track``: the frame shows the time track."""
     c = results.config
     reps = int(c.replications)
     lines = []
@@ -52,7 +52,8 @@ def run_caption(results: Any, replications: int | None = None) -> list[str]:
     else:
         lines.append(f"Moving leads: replication 1 of {reps}; totals: mean of {reps}")
     if c.warmup_days:
-        lines.append(f"Counts from day {c.warmup_days:g} of {c.days:g} (warm-up shaded)")
+        lines.append(f"Counts from day {c.warmup_days:g} of {c.days:g} "
+                     f"({'warm-up shaded' if track else 'after the warm-up'})")
     else:
         lines.append(f"{c.days:g} days, seed {c.seed}")
     return lines

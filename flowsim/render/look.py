@@ -234,17 +234,21 @@ def bezier_point(p0, c1, c2, p3, t: float) -> tuple[float, float]:
     return (a * p0[0] + b * c1[0] + c * c2[0] + d * p3[0], a * p0[1] + b * c1[1] + c * c2[1] + d * p3[1])
 
 
-def edge_geometry(source: Node, target: Node, lane: int = 0) -> EdgeGeometry:
+def edge_geometry(source: Node, target: Node, lane: int = 0, *, wrapped: bool = False) -> EdgeGeometry:
     """The curve of an edge between two cards; ``lane`` separates parallel edges."""
-    return edge_geometry_at(source.position, target.position, lane, loop=source is target)
+    return edge_geometry_at(source.position, target.position, lane, loop=source is target, wrapped=wrapped)
 
 
 def edge_geometry_at(
-    source_xy: Sequence[float], target_xy: Sequence[float], lane: int = 0, *, loop: bool = False
+    source_xy: Sequence[float], target_xy: Sequence[float], lane: int = 0, *, loop: bool = False,
+    wrapped: bool = False,
 ) -> EdgeGeometry:
     """The curve of an edge between cards whose top-left corners are at these points.
 
     The canvas calls this while a card is being dragged, before the model has moved.
+    ``wrapped``: the flow's rows were wrapped into bands (a slide frame), so an edge down
+    and back by more than a column continues the reading order: out of the bottom, into
+    the top, instead of running along the lower row into the target's side.
     """
     sx, sy = (float(v) for v in source_xy)
     tx, ty = (float(v) for v in target_xy)
@@ -262,6 +266,11 @@ def edge_geometry_at(
         p0 = (sx + CARD_W / 2 + shift, sy + (CARD_H if down else 0))
         tip = (tx + CARD_W / 2 + shift, ty + (0 if down else CARD_H))
         reach = max(30.0, abs(tip[1] - p0[1]) / 2) * (1 if down else -1)
+        c1, c2 = (p0[0], p0[1] + reach), (tip[0], tip[1] - reach)
+    elif wrapped and ty >= sy + CARD_H + gap:  # to the next band: out of the bottom, into the top
+        p0 = (sx + CARD_W / 2 + shift, sy + CARD_H)
+        tip = (tx + CARD_W / 2 + shift, ty)
+        reach = max(30.0, (tip[1] - p0[1]) * 0.6)
         c1, c2 = (p0[0], p0[1] + reach), (tip[0], tip[1] - reach)
     elif ty >= sy + CARD_H + gap:  # back and down: out of the bottom, into the right side
         p0 = (sx + CARD_W / 2 + shift, sy + CARD_H)

@@ -111,7 +111,8 @@ def _queued(node: Node) -> bool:
     return "capacity" in node.params or "assignment" in node.params
 
 
-def flow_bounds(flow: Flow, theme: Theme = LIGHT, extra: Sequence = ()) -> tuple[float, float, float, float]:
+def flow_bounds(flow: Flow, theme: Theme = LIGHT, extra: Sequence = (), wrapped: bool = False,
+                ) -> tuple[float, float, float, float]:
     """Canvas bounds of ``flow`` drawn with badges under every card and room for a queue's
     stack above each capacity-limited one (what any frame of an animation may show)."""
     stats = {n.id: NodeStats(entered=88_888, leaked=8_888) for n in flow.nodes}
@@ -120,7 +121,7 @@ def flow_bounds(flow: Flow, theme: Theme = LIGHT, extra: Sequence = ()) -> tuple
         if _queued(node):
             x, y = (float(v) for v in node.position)
             marks.append(Rect(x, y - STACK_ROOM, 0, 0))
-    scene = build_scene(flow, theme, stats=stats, title=False, extra=marks)
+    scene = build_scene(flow, theme, stats=stats, title=False, extra=marks, wrapped=wrapped)
     left, top, right, bottom = bounds_of(scene.shapes)
     dx, dy = scene.offset
     return left - dx, top - dy, right - dx, bottom - dy
@@ -142,6 +143,11 @@ class SlideFrame:
     track_y: float
     legend_y: float
     reflowed: int  # bands the flow was wrapped into; 0 when drawn as laid out
+
+    @property
+    def wrapped(self) -> bool:
+        """Whether edges go band to band (see :func:`~flowsim.render.look.edge_geometry_at`)."""
+        return self.reflowed > 1
 
     @property
     def smallest_card_text(self) -> float:
@@ -169,8 +175,8 @@ def fit_flow(flow: Flow, size: tuple[int, int], theme: Theme = LIGHT, *, footer:
     area = (margin, top, w - 2 * margin, gutter_y - 10 * u - top)
     need = MIN_TEXT_PX * u / SMALLEST_CARD_TEXT
 
-    def scale_for(candidate: Flow) -> tuple[float, tuple[float, float, float, float]]:
-        b = flow_bounds(candidate, theme)
+    def scale_for(candidate: Flow, wrapped: bool = False) -> tuple[float, tuple[float, float, float, float]]:
+        b = flow_bounds(candidate, theme, wrapped=wrapped)
         s = min(area[2] / max(1.0, b[2] - b[0]), area[3] / max(1.0, b[3] - b[1]), _MAX_SCALE * u)
         return s, b
 
@@ -178,7 +184,7 @@ def fit_flow(flow: Flow, size: tuple[int, int], theme: Theme = LIGHT, *, footer:
     if reflow and best[1] < need and len(flow.nodes) > 1:
         for bands in range(1, 5):
             candidate = bands_layout(flow, bands)
-            s, b = scale_for(candidate)
+            s, b = scale_for(candidate, wrapped=bands > 1)
             if s > best[1] * 1.02:
                 best = (candidate, s, b, bands)
             if best[1] >= need:

@@ -18,7 +18,7 @@ __all__ = ["slide_scene", "preview_scenes"]
 
 
 def _flow_shapes(frame: SlideFrame, theme: Theme, stats=None, volumes=None) -> list:
-    sc = build_scene(frame.flow, theme, stats=stats, volumes=volumes, title=False)
+    sc = build_scene(frame.flow, theme, stats=stats, volumes=volumes, title=False, wrapped=frame.wrapped)
     s = frame.scale
     ox, oy = frame.offset
     return [moved(shape, ox - sc.offset[0] * s, oy - sc.offset[1] * s, s) for shape in sc.shapes]
@@ -34,7 +34,7 @@ def slide_scene(flow: Flow, size: tuple[int, int], theme: Theme = LIGHT, *, resu
     caption: list[str] = []
     if results is not None and badges:
         stats, volumes = run_overlay(results, frame.flow)
-        caption = frames.run_caption(results)
+        caption = frames.run_caption(results, track=False)
     shapes = frames.title_band(frame, frame.flow, theme, caption) + _flow_shapes(frame, theme, stats, volumes)
     w, h = frame.size
     return Scene(w, h, None if transparent else theme.background, tuple(shapes))
