@@ -63,6 +63,9 @@ def build_deck(flow: Flow, results: Any, *, theme: Theme, size: tuple[int, int],
     title.placeholders[1].text = "\n".join(t for t in (flow.description, what) if t)
     _font(title.shapes.title, 40, bold=True)
     _font(title.placeholders[1], 18)
+    # The layouts are laid out for 4:3; stretch their text across the 16:9 slide.
+    for shape in (title.shapes.title, title.placeholders[1]):
+        shape.left, shape.width = Emu(914_400), Emu(_EMU_W - 2 * 914_400)
 
     blank = prs.slide_layouts[6]
     w, h = anim.size
@@ -79,6 +82,7 @@ def build_deck(flow: Flow, results: Any, *, theme: Theme, size: tuple[int, int],
 
     table_slide = prs.slides.add_slide(prs.slide_layouts[5])
     table_slide.shapes.title.text = "Headline numbers"
+    table_slide.shapes.title.left, table_slide.shapes.title.width = Emu(914_400), Emu(_EMU_W - 2 * 914_400)
     kpis = headline_kpis(results)
     ci = _intervals(results)
     shape = table_slide.shapes.add_table(len(kpis) + 1, 3, Emu(914_400), Emu(1_600_000), Emu(_EMU_W - 2 * 914_400),

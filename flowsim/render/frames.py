@@ -135,7 +135,10 @@ def headline_kpis(results: Any) -> list[tuple[str, str, float | None]]:
     to_sql = mean(results.time_to["sql"]["mean"])
 
     def count(v: float | None) -> str:
-        return "–" if v is None else f"{v:,.0f}" if v >= 100 else f"{v:,.1f}".replace(".0", "")
+        if v is None:
+            return "–"
+        # Means over replications: whole above 100, else to a tenth (16.8 customers).
+        return f"{v:,.0f}" if v >= 100 or round(v, 1).is_integer() else f"{v:,.1f}"
 
     return [
         ("leads", count(mean(f["leads"])), mean(f["leads"])),

@@ -135,6 +135,23 @@ def test_the_counters_end_at_the_results_of_the_run_after_its_warm_up(lead_flow,
     assert "replication 1 of 10" in caption and "warm-up" in caption
 
 
+def test_the_totals_outline_the_bottleneck_and_the_end_card_shows_the_headline_kpis(queue_flow, queue_run):
+    from flowsim.render.theme import LIGHT
+
+    anim = Animation(queue_flow, queue_run, size=(1280, 720), fps=5, duration=6)
+    assert anim.final_stats["rep"].bottleneck
+    outlined = [s for s in anim.final_scene.shapes if isinstance(s, Rect) and s.stroke == LIGHT.alert and s.width > 2]
+    assert len(outlined) == 1
+    last = anim.frame_rgb(anim.frame_count - 1)
+    assert (last != anim.rgb_of(anim.final_surface())).any()  # the end card closes the video
+    assert (anim.frame_rgb(round((anim.seconds + 1.0) * anim.fps)) == anim.rgb_of(anim.final_surface())).all()
+    from flowsim.render.frames import end_card
+
+    texts = [s.text for s in end_card(anim.slide, anim.flow, LIGHT, queue_run, anim.caption) if isinstance(s, Text)]
+    assert {"leads", "MQLs", "SQLs", "customers", "cost per SQL", "time to SQL"} <= set(texts)
+    assert f"{queue_run.funnel['leads'].mean:,.0f}" in texts
+
+
 def test_a_still_after_a_run_carries_its_badges_unless_left_out(tmp_path, valid_flow, valid_run):
     plain = export_flow(valid_flow, tmp_path / "plain.svg", preset="slide-16x9").read_text()
     badged = export_flow(valid_flow, tmp_path / "run.svg", preset="slide-16x9", results=valid_run).read_text()
