@@ -99,7 +99,9 @@ class Animation:
     reflowed, the "leaked" gutter, the time track and legend. Frame ``i`` shows video time
     ``i / fps``; there are exactly ``round(fps * duration)`` frames: the run plays, its
     totals hold (the run's badges, the bottleneck outlined), then the end card with the
-    headline KPIs closes the video (``end_card=False`` leaves it out).
+    headline KPIs closes the video (``end_card=False`` leaves it out). The title band says
+    what the numbers are: one replication of ``replications`` (the flow's own count by
+    default), or means over the results' replications.
 
     Visits (source → capture form) flow as streams whose width is the visits a day; from
     the form on, one dot is one lead (or ``dot_every`` leads, the fewest that keep at most
@@ -201,7 +203,8 @@ class Animation:
         #: Frame-pixel boxes (x0, y0, x1, y1) of every badge a frame may show: no dot covers one.
         self.badge_boxes = self._badge_boxes()
 
-        self.caption = run_caption(results, replications)
+        # A one-replication run is the first of the flow's own runs: say of how many.
+        self.caption = run_caption(results, replications or int(flow.setting("replications") or 1))
         w, h = self.size
         self._surface, self._ctx = new_surface(w, h)
         self._background = self._picture(self.scene, [], self._static_px())
