@@ -22,6 +22,18 @@ def test_export_a_still_and_an_animation_from_the_window(window, qtbot, tmp_path
     assert "Exported" in window.statusBar().currentMessage()
 
 
+def test_export_a_deck_from_the_window(window, qtbot, tmp_path):
+    from pptx import Presentation
+
+    window.open_path(template_path("lead-flow"))
+    deck = tmp_path / "flow.pptx"
+    assert window.exporter.start(deck, {"size": (640, 360), "fps": 5, "duration": 2, "days": 10, "seed": 1,
+                                        "theme": "light"}) is not None
+    wait_idle(qtbot, window.exporter)
+    assert len(Presentation(str(deck)).slides) == 4
+    assert "Exported" in window.statusBar().currentMessage()
+
+
 def test_a_bad_export_says_why_and_leaves_no_file(window, qtbot, tmp_path, reported):
     window.open_path(template_path("lead-flow"))
     out = tmp_path / "no" / "flow.png"
