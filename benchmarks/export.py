@@ -5,11 +5,15 @@ an animated export (simulation, drawing and encoding together) in the default sl
 at ≤ 0.6 s of wall time per second of video for MP4 1920 × 1080 at 30 fps and ≤ 0.4 s for
 GIF 1280 × 720 at 15 fps (issue 12). Beside each, drawing the frames alone and drawing
 while ffmpeg encodes (the rest of the whole is the simulation and the layout). Then a whole
-deck (.pptx), for scale. On a busy machine the figures swing: read them beside `uptime`.
+deck (.pptx), for scale. On a busy machine wall time swings: read it beside the load
+average printed with it, and beside the CPU time (this process and ffmpeg), which the
+load does not inflate much: on two idle cores the wall time is about half of it or more.
 """
 
 from __future__ import annotations
 
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -38,6 +42,12 @@ def clock(fn) -> float:
     return time.perf_counter() - start
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and its finished children (ffmpeg)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def main() -> None:
     flow = load_flow(template_path("lead-flow"))
     with tempfile.TemporaryDirectory() as folder:
@@ -61,7 +71,9 @@ def main() -> None:
 
 def measure(flow, results, out: Path, size: tuple[int, int], fps: int, encode, target: float) -> None:
     suffix = out.suffix[1:]
+    cpu = cpu_seconds()
     whole = clock(lambda: export_flow(flow, out, size=size, fps=fps, duration=DURATION))
+    cpu = cpu_seconds() - cpu
     setup = clock(lambda: Animation(flow, results, size=size, fps=fps, duration=DURATION))
     anim = Animation(flow, results, size=size, fps=fps, duration=DURATION)
     w, h = anim.size
@@ -71,7 +83,9 @@ def measure(flow, results, out: Path, size: tuple[int, int], fps: int, encode, t
     print(f"  {suffix.upper()} {w}×{h} @ {fps} fps, {anim.frame_count} frames, "
           f"{out.stat().st_size / 1024:,.0f} KB; seconds per second of video:")
     print(f"    whole export (simulate, lay out, draw, encode): {whole / DURATION:.3f} (target ≤ {target}: "
-          f"{whole / DURATION / target:.2f} of it)")
+          f"{whole / DURATION / target:.2f} of it; load average {os.getloadavg()[0]:.1f})")
+    print(f"    CPU time of the whole export:                   {cpu / DURATION:.3f} "
+          f"(two idle cores: wall ≈ {cpu / DURATION / 2:.2f} or more)")
     print(f"    drawing and encoding at once:                    {piped / DURATION:.3f}")
     print(f"    drawing alone: {draw / DURATION:.3f} ({draw / anim.frame_count * 1000:.2f} ms a frame); "
           f"layout {setup:.2f} s; 1 dot = {anim.per_dot} leads")
