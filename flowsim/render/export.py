@@ -21,14 +21,11 @@ from flowsim.errors import ExportError
 from flowsim.model.flow import Flow
 from flowsim.render.visible import visible_part
 
-__all__ = ["export_flow", "ExportOptions", "check_options", "check_target", "FORMATS", "DEFAULT_WIDTH", "DEFAULT_FPS"]
+__all__ = ["export_flow", "ExportOptions", "check_options", "check_target", "FORMATS", "DEFAULT_FPS"]
 
 FORMATS = (".svg", ".png", ".gif", ".mp4", ".pptx")
 #: Formats that simulate a run and animate it (a deck holds the animation).
 ANIMATED = (".gif", ".mp4", ".pptx")
-#: Default frame widths of a 16:9 slide frame (stills: the flow's own size, one pixel per
-#: canvas unit, unless a preset or size is asked for).
-DEFAULT_WIDTH = {".gif": 1280, ".mp4": 1920, ".pptx": 1920}
 DEFAULT_FPS = {".gif": 15, ".mp4": 30, ".pptx": 30}
 MIN_WIDTH, MAX_WIDTH = 16, 8192
 #: GIF frame delays are whole hundredths of a second and browsers slow anything under
