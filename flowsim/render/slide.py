@@ -41,6 +41,8 @@ SMALLEST_CARD_TEXT = 11.0
 #: A reflowed layout: canvas units between columns and between rows of cards (room for a
 #: card, its badge under it and a gap), and between bands (room for a queue's stack).
 _COLUMN = 285.0
+#: Columns closer together (room for a short edge label), tried when the frame is narrow.
+_NARROW_COLUMN = 250.0
 _ROW = 100.0
 _BAND_GAP = 76.0
 #: Canvas units a queue's stack and its count take above a card.
@@ -85,9 +87,10 @@ def _columns(flow: Flow) -> list[list[Node]]:
     return columns
 
 
-def bands_layout(flow: Flow, bands: int) -> Flow:
+def bands_layout(flow: Flow, bands: int, pitch: float = _COLUMN) -> Flow:
     """A copy of ``flow`` whose columns are wrapped into ``bands`` bands, one under the
-    other, each column's cards packed into rows and centred on the band's tallest column."""
+    other, their columns ``pitch`` canvas units apart, each column's cards packed into rows and centred
+    on the band's tallest column."""
     columns = _columns(flow)
     per = math.ceil(len(columns) / bands)
     positions: dict[str, tuple[float, float]] = {}
@@ -98,7 +101,7 @@ def bands_layout(flow: Flow, bands: int) -> Flow:
         for i, column in enumerate(group):
             first = (rows - len(column)) // 2  # whole rows: a half row bends edges under cards
             for k, node in enumerate(column):
-                positions[node.id] = (i * _COLUMN, top + (first + k) * _ROW)
+                positions[node.id] = (i * pitch, top + (first + k) * _ROW)
         top += (rows - 1) * _ROW + CARD_H + _BAND_GAP
     copy = flow.copy()
     for node in copy.nodes:
@@ -183,10 +186,13 @@ def fit_flow(flow: Flow, size: tuple[int, int], theme: Theme = LIGHT, *, footer:
     best = (flow, *scale_for(flow), 0)
     if reflow and best[1] < need and len(flow.nodes) > 1:
         for bands in range(1, 5):
-            candidate = bands_layout(flow, bands)
-            s, b = scale_for(candidate, wrapped=bands > 1)
-            if s > best[1] * 1.02:
-                best = (candidate, s, b, bands)
+            for pitch in (_COLUMN, _NARROW_COLUMN):
+                candidate = bands_layout(flow, bands, pitch)
+                s, b = scale_for(candidate, wrapped=bands > 1)
+                if s > best[1] * 1.02:
+                    best = (candidate, s, b, bands)
+                if best[1] >= need:
+                    break
             if best[1] >= need:
                 break
     chosen, s, b, bands = best
