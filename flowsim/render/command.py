@@ -48,7 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--transparent", action="store_true",
                         help="no background (SVG and PNG only)")
     parser.add_argument("--format", choices=("svg", "png", "gif", "mp4", "pptx"), metavar="FORMAT",
-                        help="svg, png, gif or mp4, for an OUT whose name does not say it (such as - for "
+                        help="svg, png, gif, mp4 or pptx, for an OUT whose name does not say it (such as - for "
                              "standard output)")
     parser.add_argument("--hide", action="append", default=[], metavar="ID[,ID…]",
                         help="leave nodes (by id) or edges (from->to) out of the picture; may repeat")
