@@ -1,13 +1,19 @@
 """Make the pictures the README shows: the editor on the default template as it opens,
-on a laptop screen and on a desk screen, and an export.
+on a laptop screen and on a desk screen, its animated export (docs/images/lead-flow.gif)
+and the slides of its deck (docs/images/deck.png).
 
 Run under a display (``xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python
 docs/screenshots.py``); the window is the real one, with the app's own settings kept out
-of the user's.
+of the user's. The deck's picture is the deck as LibreOffice Impress draws it (``soffice``
+and ``pdftoppm`` from libreoffice-impress and poppler-utils); without them it is left as
+it was, with a note. ``--exports`` makes only the GIF and the deck's picture (no display
+needed).
 """
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -19,7 +25,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from flowsim.gui.mainwindow import MainWindow  # noqa: E402
-from flowsim.resources import DEFAULT_TEMPLATE  # noqa: E402
+from flowsim.render.export import export_flow  # noqa: E402
+from flowsim.resources import DEFAULT_TEMPLATE, template_path  # noqa: E402
+
+IMAGES = HERE / "images"
 
 #: (file, window size, node to select or None): each shot is a fresh window on the
 #: default template, at the zoom it opens with.
@@ -40,7 +49,7 @@ def shoot(app: QApplication, folder: str, name: str, size: tuple[int, int], sele
         if selected:
             window.scene.item_for_id(selected).setSelected(True)
         app.processEvents()
-        window.grab().save(str(HERE / "images" / name))
+        window.grab().save(str(IMAGES / name))
         window.close()
         app.quit()
 
@@ -48,7 +57,36 @@ def shoot(app: QApplication, folder: str, name: str, size: tuple[int, int], sele
     app.exec()
 
 
+def exports() -> None:
+    """The README's GIF (the default 16:9 720p frame) and a 2 × 2 sheet of the deck's slides."""
+    flow = template_path(DEFAULT_TEMPLATE)
+    export_flow(flow, IMAGES / "lead-flow.gif")
+    soffice, pdftoppm = shutil.which("soffice"), shutil.which("pdftoppm")
+    if soffice is None or pdftoppm is None:
+        print("deck.png not remade: needs soffice (libreoffice-impress) and pdftoppm (poppler-utils)")
+        return
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        deck = export_flow(flow, tmp / "deck.pptx")
+        subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", "pdf",
+                        "--outdir", str(tmp), str(deck)], check=True, capture_output=True, timeout=300)
+        subprocess.run([pdftoppm, "-png", "-r", "48", str(tmp / "deck.pdf"), str(tmp / "slide")], check=True)
+        pages = [Image.open(p).convert("RGB") for p in sorted(tmp.glob("slide-*.png"))]
+        w, h = pages[0].size
+        gap = 16
+        sheet = Image.new("RGB", (2 * w + 3 * gap, 2 * h + 3 * gap), (214, 218, 224))
+        for k, page in enumerate(pages[:4]):
+            r, c = divmod(k, 2)
+            sheet.paste(page, (gap + c * (w + gap), gap + r * (h + gap)))
+        sheet.save(IMAGES / "deck.png", optimize=True)
+
+
 def main() -> None:
+    exports()
+    if "--exports" in sys.argv:
+        return
     QStandardPaths.setTestModeEnabled(True)
     app = QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as folder:

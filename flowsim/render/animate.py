@@ -1,16 +1,19 @@
 """Animated exports: a run's leads flowing through the flow, drawn frame by frame with cairo.
 
-The still picture (cards, edges, title, legend) is drawn once into a cached surface; each
-frame paints it, then the moving parts on top: dots travelling along edges in their
-channel's colour, dots that leak falling and fading in the alert colour, leads waiting for
-a rep stacked above capacity-limited nodes, a counter under every card (leads in, leads
-leaked so far) and the run's clock. The last ~1.5 s hold the run's totals: the same picture
-as a still export of the run's overlay. docs/export.md says how to read it.
+Frames are slides (:mod:`flowsim.render.slide`): a title band, the flow fitted to the
+frame, a "leaked" gutter, the time track and the legend. The still picture is drawn once
+into a cached surface; each frame paints it, then the moving parts on top: visits as
+streams as wide as the visits a day up to the capture form, leads as dots in their
+channel's colour from the form on, leaks sinking and fading into the gutter, leads waiting
+for a rep stacked above capacity-limited nodes with their count, a counter under every
+card (leads in, leads leaked so far) and the run's clock. Then the run's totals hold (the
+same picture as a still export with the run's badges) and the end card shows the headline
+KPIs. docs/export.md says how to read it.
 
 Typical use (``export_flow`` does this and pipes the frames to ffmpeg)::
 
     results = run_for_animation(flow, days=90, seed=42)
-    anim = Animation(flow, results, width=640, fps=15, duration=12)
+    anim = Animation(flow, results, size=(1920, 1080), fps=30, duration=12)
     for i in range(anim.frame_count):
         surface = anim.draw(i)          # or anim.frame_rgb(i) for a numpy array
     anim.dots_at(6.0)                   # which leads are where, 6 s into the video
@@ -20,82 +23,47 @@ from __future__ import annotations
 
 import math
 import sys
-from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any, Iterator
 
 import cairocffi as cairo
 import numpy as np
 
 from flowsim.model.colors import to_rgba
 from flowsim.model.flow import Flow
-from flowsim.render.look import CARD_H, CARD_W, NodeStats, edge_geometry, lanes, leak_alarm, node_color
+from flowsim.render import frames
+from flowsim.render.frames import run_caption
+from flowsim.render.look import (
+    CARD_H, CARD_W, LABEL_SIZE, NodeStats, badge_box, edge_geometry, lanes, leak_alarm, node_color,
+)
 from flowsim.render.overlay import run_overlay
 from flowsim.render.raster import draw_scene, new_surface
-from flowsim.render.scene import Scene, bounds_of, build_scene
-from flowsim.render.shapes import Circle, Rect, Shape, Text
+from flowsim.render.scene import Scene, build_scene
+from flowsim.render.shapes import Circle, Rect, Shape, Text, moved
+from flowsim.render.slide import fit_flow
 from flowsim.render.text import text_width
 from flowsim.render.theme import LIGHT, Theme
 from flowsim.render.timeline import FADE, build_timeline
-from flowsim.sim.arrivals import expected_arrivals
+from flowsim.render.animrun import default_duration, end_seconds, hold_seconds, run_for_animation
 from flowsim.sim.driver import collector_paused
 
 __all__ = [
     "Animation", "Dots", "run_for_animation", "default_duration", "hold_seconds", "MAX_DOTS",
-    "FRAME_PIXEL_FORMAT",
+    "FRAME_PIXEL_FORMAT", "end_seconds",
 ]
 
 #: At most this many dots on screen at once; denser runs draw one lead in N.
 MAX_DOTS = 220
-#: Traced arrivals a run aims at (one in N arrivals is traced beyond it) and events kept.
-ARRIVAL_BUDGET = 80_000
-MAX_EVENTS = 400_000
 #: cairo's ARGB32 as ffmpeg names its bytes in memory.
 FRAME_PIXEL_FORMAT = "bgra" if sys.byteorder == "little" else "argb"
 _CROSSFADE = 0.35
 _STACK_ROW = 12
 _STACK_ROWS = 3
-
-
-def default_duration(days: float) -> float:
-    """Video seconds for a run of ``days``: 90 days play in 12 s, within 4–30 s."""
-    return float(min(30.0, max(4.0, days * 12.0 / 90.0)))
-
-
-def hold_seconds(duration: float) -> float:
-    """How long the final totals stay on screen at the end of a ``duration``-second video."""
-    return min(1.5, 0.2 * duration)
-
-
-def run_for_animation(
-    flow: Flow,
-    *,
-    days: float | None = None,
-    seed: int | None = None,
-    progress: Callable[[float], None] | None = None,
-    cancel: Any = None,
-    max_work: float | None = None,
-) -> Any:
-    """One replication of ``flow`` with an event trace fit for an animation.
-
-    No warm-up, so the counters start at zero. Busy flows trace one arrival in N of each
-    source (the trace says which N) so memory stays bounded.
-    """
-    from flowsim.sim import SimConfig, TraceOptions, simulate
-
-    run_days = days if days is not None else flow.setting("days")
-    every = max(1, math.ceil(expected_arrivals(flow, run_days) / ARRIVAL_BUDGET))
-    config = SimConfig(days=days, seed=seed, replications=1, jobs=1, warmup_days=0)
-    results = None
-    for _ in range(3):
-        results = simulate(flow, config, progress=progress, cancel=cancel,
-                           trace=TraceOptions(max_events=MAX_EVENTS, every=every), max_work=max_work)
-        trace = results.trace
-        if not trace.truncated:
-            break
-        # The trace filled up before the end: trace fewer arrivals and run again.
-        covered = max(trace.complete_until, results.config.days * 0.01)
-        every = math.ceil(every * results.config.days / covered * 1.25)
-    return results
+#: Video seconds over which a stream's visits a day are counted, and its widest (px at 1080p).
+_STREAM_WINDOW = 0.6
+_STREAM_MAX = 26.0
+_TRAVEL = ("travel_edge", "travel_start", "travel_end", "travel_channel", "travel_rank", "travel_lead")
+_LEAK = ("leak_node", "leak_edge", "leak_time", "leak_channel", "leak_rank", "leak_lead")
 
 
 @dataclass(frozen=True)
@@ -114,17 +82,6 @@ class Dots:
         return len(self.x)
 
 
-def _invisible(x: float, y: float) -> Rect:
-    # Draws nothing; widens a scene's frame so every picture of an animation shares it.
-    return Rect(x, y, 0.0, 0.0)
-
-
-def _canvas_bounds(scene: Scene) -> tuple[float, float, float, float]:
-    left, top, right, bottom = bounds_of(scene.shapes)
-    dx, dy = scene.offset
-    return left - dx, top - dy, right - dx, bottom - dy
-
-
 def _ease(u: np.ndarray) -> np.ndarray:
     return u * u * (3.0 - 2.0 * u)
 
@@ -137,10 +94,19 @@ def _rgb(color: str) -> tuple[float, float, float]:
 class Animation:
     """The frames of an animated export of ``flow`` from ``results`` (with a trace).
 
-    ``width`` is in pixels; the height follows the flow's shape (rounded to an even number
-    when ``even``). Frame ``i`` shows video time ``i / fps``; there are exactly
-    ``round(fps * duration)`` frames. ``dot_every`` draws one lead in N as a dot (by
-    default the fewest that keep at most :data:`MAX_DOTS` on screen).
+    Frames are ``size`` pixels (default 16:9: ``width`` wide, or 1280 × 720), laid out as
+    a slide (:mod:`flowsim.render.slide`): title band, the flow fitted and if need be
+    reflowed, the "leaked" gutter, the time track and legend. Frame ``i`` shows video time
+    ``i / fps``; there are exactly ``round(fps * duration)`` frames: the run plays, its
+    totals hold (the run's badges, the bottleneck outlined), then the end card with the
+    headline KPIs closes the video (``end_card=False`` leaves it out). The title band says
+    what the numbers are: one replication of ``replications`` (the flow's own count by
+    default), or means over the results' replications.
+
+    Visits (source → capture form) flow as streams whose width is the visits a day; from
+    the form on, one dot is one lead (or ``dot_every`` leads, the fewest that keep at most
+    :data:`MAX_DOTS` on screen). Counters and totals count the leads the results count
+    (born after the warm-up).
     """
 
     def __init__(
@@ -148,30 +114,55 @@ class Animation:
         flow: Flow,
         results: Any,
         *,
-        width: int,
         fps: float,
         duration: float,
+        size: tuple[int, int] | None = None,
+        width: int | None = None,
         theme: Theme = LIGHT,
         even: bool = False,
         dot_every: int | None = None,
+        end_card: bool = True,
+        replications: int | None = None,
     ) -> None:
         if results.trace is None:
             raise ValueError("the results carry no trace; run the simulation with trace=True")
-        self.flow = flow
+        if size is None:
+            w = int(width or 1280)
+            size = (w, max(2, 2 * round(w * 9 / 32)) if even else max(1, round(w * 9 / 16)))
         self.theme = theme
         self.fps = float(fps)
         self.duration = float(duration)
         self.frame_count = max(1, round(self.fps * self.duration))
         hold = hold_seconds(self.duration)
-        self.seconds = self.duration - hold  # the run plays in these
+        tail = end_seconds(self.duration) if end_card else 0.0
+        self._end_at = self.duration - tail if end_card else math.inf
+        self.seconds = self.duration - hold - tail  # the run plays in these
         self._crossfade = min(_CROSSFADE, 0.4 * hold)
         self.days = float(results.config.days)
+        self.warmup = float(results.config.warmup_days or 0.0)
+        self.results = results
+        self.slide = fit_flow(flow, size, theme)
+        self.flow = flow = self.slide.flow  # laid out for the frame (reflowed if need be)
         self._nodes = {}
         for node in flow.nodes:
             self._nodes.setdefault(node.id, node)
         self._capacity = [nid for nid, n in self._nodes.items() if "capacity" in n.params or "assignment" in n.params]
+        kinds = {nid: n.kind for nid, n in self._nodes.items()}
+        #: Edges that carry visits (a source into a capture form): drawn as streams, not dots.
+        self.stream_edges = tuple(i for i, e in enumerate(flow.edges)
+                                  if kinds.get(e.source) == "source" and kinds.get(e.target) == "capture")
         self.final_stats, volumes = run_overlay(results, flow)
-        self._frame(width, volumes, even)
+        self.size = self.slide.size
+        self.scale = self.slide.scale
+        self.offset = (self.slide.offset[0] / self.scale, self.slide.offset[1] / self.scale)
+        self.scene = self._flow_scene(None, None)
+        self.final_scene = self._flow_scene(self.final_stats, volumes)
+        u = self.slide.unit
+        self.dot_r = 7.0 * u / self.scale
+        self.stack_r = 5.0 * u / self.scale
+        self._label = LABEL_SIZE
+        step = self.stack_r * 2.6
+        self._per_row = max(4, min(_STACK_ROW, int((CARD_W - 16) / step)))
         travel = self._place_edges()
         #: Video seconds a dot takes along each edge of ``flow`` (when on time).
         self.travel = tuple(travel)
@@ -183,60 +174,106 @@ class Animation:
                 trace.events, node_ids=list(self._nodes), edges=[(e.source, e.target) for e in flow.edges],
                 travel=travel, days=self.days, seconds=self.seconds, every=trace.every,
                 sources=[nid for nid, n in self._nodes.items() if n.kind == "source"],
-                max_lag=2.0 * min(1.0, self.seconds / 8),
+                max_lag=2.0 * min(1.0, self.seconds / 8), warmup=self.warmup,
             )
         self.channels = tl.channels
         self._channel_hex = [node_color(self._nodes[c]) for c in tl.channels]
         self._channel_rgb = [_rgb(c) for c in self._channel_hex]
+        self._streams = self._stream_times(tl)
+        visits = np.isin(tl.travel_edge, self.stream_edges)
+        node_kind = np.array([kinds[n] for n in tl.node_ids] or ["x"])
+        visit_leak = np.isin(tl.leak_edge, self.stream_edges) | (
+            (tl.leak_edge < 0) & (node_kind[tl.leak_node] == "source") if len(tl.leak_node) else False)
+        #: The timeline of the leads drawn as dots (visits are streams).
+        self.dot_timeline = dot_tl = replace(
+            tl, **{k: getattr(tl, k)[~visits] for k in _TRAVEL},
+            **{k: getattr(tl, k)[~visit_leak] for k in _LEAK})
         self.dot_every = int(dot_every if dot_every is not None else self._fewest_dots())
         #: Arrivals each dot stands for.
         self.per_dot = self.dot_every * tl.every
-        keep = tl.travel_rank % self.dot_every == 0
-        self._t_edge, self._t_start, self._t_end = tl.travel_edge[keep], tl.travel_start[keep], tl.travel_end[keep]
-        self._t_channel, self._t_lead = tl.travel_channel[keep], tl.travel_lead[keep]
-        keep = tl.leak_rank % self.dot_every == 0
-        self._l_node, self._l_edge, self._l_time = tl.leak_node[keep], tl.leak_edge[keep], tl.leak_time[keep]
-        self._l_channel, self._l_lead = tl.leak_channel[keep], tl.leak_lead[keep]
+        keep = dot_tl.travel_rank % self.dot_every == 0
+        self._t_edge, self._t_start, self._t_end = (dot_tl.travel_edge[keep], dot_tl.travel_start[keep],
+                                                    dot_tl.travel_end[keep])
+        self._t_channel, self._t_lead = dot_tl.travel_channel[keep], dot_tl.travel_lead[keep]
+        keep = dot_tl.leak_rank % self.dot_every == 0
+        self._l_node, self._l_edge, self._l_time = dot_tl.leak_node[keep], dot_tl.leak_edge[keep], dot_tl.leak_time[keep]
+        self._l_channel, self._l_lead = dot_tl.leak_channel[keep], dot_tl.leak_lead[keep]
+        self._gutter_nodes = np.array([kinds[n] not in ("source", "capture") for n in tl.node_ids], dtype=bool)
+        self._counter_w = self._counter_widths()
+        #: Frame-pixel boxes (x0, y0, x1, y1) of every badge a frame may show: no dot covers one.
+        self.badge_boxes = self._badge_boxes()
 
+        # A one-replication run is the first of the flow's own runs: say of how many.
+        self.caption = run_caption(results, replications or int(flow.setting("replications") or 1))
         w, h = self.size
         self._surface, self._ctx = new_surface(w, h)
-        self._background = self._picture(self.scene, self._track(0.0) + self._legend())
-        clock = self._clock_shapes(self.seconds, final=True)
-        self._final = self._picture(self.final_scene, self._legend() + clock)
+        self._background = self._picture(self.scene, [], self._static_px())
+        final_px = (self._static_px() + frames.track(self.slide, theme, 1.0, self.warmup / self.days)
+                    + frames.clock(self.slide, theme, f"Totals after {self.days:g} days")
+                    + frames.gutter(self.slide, theme, self._final_leaked()))
+        self._final = self._picture(self.final_scene, [], final_px)
+        self._end = None
+        if end_card:
+            self._end = self._picture(None, [], frames.end_card(self.slide, flow, theme, results, self.caption))
 
-    def _frame(self, width: int, volumes: list[float], even: bool) -> None:
-        """One frame for every picture: the plain flow, the totals, the stacks and the footer."""
-        flow, theme, stats = self.flow, self.theme, self.final_stats
-        b1 = _canvas_bounds(build_scene(flow, theme, title=False))
-        b2 = _canvas_bounds(build_scene(flow, theme, stats=stats, volumes=volumes, title=False))
-        box = (min(b1[0], b2[0]), min(b1[1], b2[1]), max(b1[2], b2[2]), max(b1[3], b2[3]))
-        marks = [_invisible(box[0], box[1]), _invisible(box[2], box[3])]
-        # What is added below keeps within the box's width, so the scale is known now.
-        unit = build_scene(flow, theme, extra=marks).width / width  # canvas units a pixel
-        # Sizes in canvas units, kept legible (in pixels) however small the picture.
-        px_text, px_dot = min(9.5, max(6.0, width / 90)), min(2.6, max(1.5, width / 250))
-        self.dot_r = max(4.5, px_dot * unit)
-        self.stack_r = max(3.5, px_dot * 0.77 * unit)
-        self._fall = max(34.0, px_dot * 4.6 * unit)
-        self._font = max(12.0, px_text * unit)
-        self._label = max(10.5, px_text * 0.85 * unit)
-        step = self.stack_r * 2.6
-        self._per_row = max(4, min(_STACK_ROW, int((CARD_W - 16) / step)))
-        for nid in self._capacity:
-            x, y = (float(v) for v in self._nodes[nid].position)
-            marks.append(_invisible(x, y - 12 - step * _STACK_ROWS - self._label * 1.5))
-        self._track_y = box[3] + max(14.0, 10 * unit)
-        self._track_h = max(4.0, 3.0 * unit)
-        self._text_y = self._track_y + self._track_h + self._font * 1.35
-        marks.append(_invisible(box[0], self._text_y + self._font * 0.35))
-        self._box = box
-        self.scene = build_scene(flow, theme, extra=marks)
-        self.final_scene = build_scene(flow, theme, stats=stats, volumes=volumes, extra=marks)
-        self.scale = width / self.scene.width
-        height = self.scene.height * self.scale
-        height = max(2, 2 * round(height / 2)) if even else max(1, round(height))
-        self.size = (int(width), int(height))
-        self.offset = self.scene.offset
+    def _flow_scene(self, stats, volumes) -> Scene:
+        """The flow drawn in this frame: canvas units, scaled by ``scale`` to frame pixels."""
+        sc = build_scene(self.flow, self.theme, stats=stats, volumes=volumes, title=False, wrapped=self.slide.wrapped)
+        dx, dy = self.offset[0] - sc.offset[0], self.offset[1] - sc.offset[1]
+        w, h = self.slide.size
+        return Scene(w / self.scale, h / self.scale, self.theme.background,
+                     tuple(moved(s, dx, dy) for s in sc.shapes), self.offset)
+
+    def _static_px(self) -> list[Shape]:
+        """What every playing frame shows in frame pixels: the title band and the legend."""
+        theme, slide = self.theme, self.slide
+        items: list[tuple[str | None, str]] = [(self._channel_hex[i], self._nodes[c].title)
+                                               for i, c in enumerate(self.channels)]
+        if self.stream_edges:
+            items.append((None, "stream width = visits a day"))
+        items.append((None, f"1 dot = {self.per_dot:,} lead{'s' if self.per_dot != 1 else ''}"))
+        if self._capacity:
+            items.append((None, "stacks: waiting for a rep"))
+        clock_room = f"Totals after {self.days:g} days"
+        return (frames.title_band(slide, self.flow, theme, self.caption)
+                + frames.legend(slide, theme, items, clock_room))
+
+    def _stream_times(self, tl) -> list[np.ndarray]:
+        """For each stream edge, the sorted video times at which visits set off along it."""
+        return [np.sort(tl.travel_start[tl.travel_edge == e]) for e in self.stream_edges]
+
+    def stream_rates(self, second: float) -> list[float]:
+        """Visits a day along each stream edge around video ``second`` (0 after the run)."""
+        if second >= self.seconds:
+            return [0.0] * len(self.stream_edges)
+        window = _STREAM_WINDOW * min(1.0, self.seconds / 8)
+        lo = max(0.0, second - window)
+        span = max(1e-9, second - lo) if second > 0 else window
+        per_day = self.seconds / self.days
+        return [float(np.searchsorted(t, second, side="right") - np.searchsorted(t, lo, side="right"))
+                * self.timeline.every / span * per_day for t in self._streams]
+
+    def _counter_widths(self) -> dict[str, float]:
+        entered, leaked = self.timeline.counts_at(math.inf)
+        return {nid: text_width(_counter_text(int(a), int(b) or 1), LABEL_SIZE) + 14
+                for nid, a, b in zip(self.timeline.node_ids, entered.tolist(), leaked.tolist())}
+
+    def _badge_boxes(self) -> np.ndarray:
+        boxes = []
+        s, (dx, dy) = self.scale, self.offset
+        for nid, node in self._nodes.items():
+            x, y = (float(v) for v in node.position)
+            w = self._counter_w.get(nid, 0.0)
+            rects = [(CARD_W / 2 - w / 2, CARD_H + 6, w, 18.0)]
+            if nid in self.final_stats:
+                rects.append(badge_box(node, self.final_stats[nid]))
+            for bx, by, bw, bh in rects:
+                boxes.append(((x + bx + dx) * s, (y + by + dy) * s, (x + bx + bw + dx) * s, (y + by + bh + dy) * s))
+        return np.array(boxes, dtype=float).reshape(-1, 4)
+
+    def _final_leaked(self) -> int:
+        return int(round(sum(st.leaked for nid, st in self.final_stats.items()
+                             if nid in self._nodes and self._nodes[nid].kind not in ("source", "capture"))))
 
     def _place_edges(self) -> list[float]:
         """Each edge's curve (in picture pixels) and how long a dot takes along it."""
@@ -253,7 +290,7 @@ class Animation:
             if src is None or dst is None:
                 travel.append(0.0)
                 continue
-            g = edge_geometry(src, dst, lane)
+            g = edge_geometry(src, dst, lane, wrapped=self.slide.wrapped)
             self._curves[i] = [to_px(*p) for p in (g.p0, g.c1, g.c2, g.p3)]
             length = sum(math.dist(g.point(k / 16), g.point((k + 1) / 16)) for k in range(16))
             # About half a second, longer edges a little longer; quicker in a short video.
@@ -264,7 +301,7 @@ class Animation:
 
     def _fewest_dots(self) -> int:
         """The smallest N such that drawing one lead in N keeps to :data:`MAX_DOTS`."""
-        tl = self.timeline
+        tl = self.dot_timeline
         busiest = tl.busiest(1)
         if busiest <= MAX_DOTS:
             return 1
@@ -285,7 +322,8 @@ class Animation:
     # --- what is where ----------------------------------------------------------------
     def dots_at(self, second: float) -> Dots:
         """The dots on screen at video ``second``, in picture pixels. Dots still on their way
-        when the run ends fade out with the crossfade to the totals; after it there are none."""
+        when the run ends fade out with the crossfade to the totals; after it there are none.
+        A dot passing behind a badge is not drawn (no dot covers a badge)."""
         if second >= self.seconds + self._crossfade:
             return self._no_dots()
         start = self._t_start
@@ -299,7 +337,7 @@ class Animation:
         c = self._curves[edge]
         v = 1.0 - u
         pos = v * v * v * c[:, 0] + 3 * v * v * u * c[:, 1] + 3 * v * u * u * c[:, 2] + u * u * u * c[:, 3]
-        # Leaks: from where the lead came in, falling and fading.
+        # Leaks: from where the lead came in, sinking towards the "leaked" gutter and fading.
         lt = self._l_time
         j0 = np.searchsorted(lt, second - FADE, side="right")
         j1 = np.searchsorted(lt, second, side="right")
@@ -307,10 +345,10 @@ class Animation:
         le = self._l_edge[j0:j1]
         at = np.where(le[:, None] >= 0, self._curves[np.maximum(le, 0), 3], self._exit[self._l_node[j0:j1]])
         lead = self._l_lead[j0:j1]
-        jitter = ((lead * 2654435761) % 1000 / 1000.0 - 0.5) * 3.0 * self.dot_r * self.scale
+        jitter = ((lead * 2654435761) % 1000 / 1000.0 - 0.5) * 6.0 * self.dot_r * self.scale
         lx = at[:, 0] + jitter * f
-        ly = at[:, 1] + f ** 1.6 * self._fall * self.scale
-        return Dots(
+        ly = at[:, 1] + _ease(f) * np.maximum(0.0, self.slide.gutter_y - at[:, 1])
+        dots = Dots(
             x=np.concatenate([pos[:, 0], lx]),
             y=np.concatenate([pos[:, 1], ly]),
             channel=np.concatenate([self._t_channel[i0:i1][on], self._l_channel[j0:j1]]),
@@ -319,6 +357,19 @@ class Animation:
             lead=np.concatenate([self._t_lead[i0:i1][on], lead]),
             edge=np.concatenate([edge, np.full(len(f), -1)]).astype(np.int32),
         )
+        return self._clear_of_badges(dots)
+
+    def _clear_of_badges(self, dots: Dots) -> Dots:
+        if not len(dots) or not len(self.badge_boxes):
+            return dots
+        r = self.dot_r * self.scale + 1.0
+        b = self.badge_boxes
+        x, y = dots.x[:, None], dots.y[:, None]
+        hit = ((x + r > b[:, 0]) & (x - r < b[:, 2]) & (y + r > b[:, 1]) & (y - r < b[:, 3])).any(axis=1)
+        if not hit.any():
+            return dots
+        keep = ~hit
+        return Dots(*(getattr(dots, k)[keep] for k in ("x", "y", "channel", "alpha", "leaking", "lead", "edge")))
 
     def _no_dots(self) -> Dots:
         empty = np.zeros(0)
@@ -338,9 +389,29 @@ class Animation:
         return out
 
     # --- drawing ----------------------------------------------------------------------
+    def overlay_shapes(self, second: float) -> tuple[list[Shape], list[Shape]]:
+        """What a playing frame draws over its cached picture, besides streams and dots:
+        (shapes in the scene's units: stacks and counters, shapes in frame pixels)."""
+        slide, theme = self.slide, self.theme
+        units = self._queue_shapes(second) + self._counter_shapes(second)
+        day = self.day_at(second)
+        if day < self.warmup:
+            text = f"Warm-up: day {max(1, math.ceil(day))} of {self.days:g}"
+        elif self.days < 3:
+            text = f"Day {day:.1f} of {self.days:g}"
+        else:
+            text = f"Day {min(max(1, math.ceil(day)), math.ceil(self.days))} of {self.days:g}"
+        entered, leaked = self.timeline.counts_at(second)
+        gone = int(leaked[self._gutter_nodes].sum()) if len(leaked) else 0
+        px = (frames.track(slide, theme, day / self.days, self.warmup / self.days) + frames.clock(slide, theme, text)
+              + frames.gutter(slide, theme, gone))
+        return units, px
+
     def draw(self, frame: int) -> cairo.ImageSurface:
         """The picture of ``frame`` (a surface reused by the next call: read it first)."""
         second = self.time_of(frame)
+        if self._end is not None and (second >= self._end_at or frame >= self.frame_count - 1):
+            return self._end
         if second >= self.seconds + self._crossfade or frame >= self.frame_count - 1:
             return self._final
         ctx = self._ctx
@@ -350,8 +421,10 @@ class Animation:
         ctx.paint()
         ctx.set_operator(cairo.OPERATOR_OVER)
         if not ending:
-            shapes = self._queue_shapes(second) + self._counter_shapes(second) + self._clock_shapes(second)
-            draw_scene(ctx, self.scene, self.scale, shapes=shapes)
+            self._draw_streams(ctx, second)
+            units, px = self.overlay_shapes(second)
+            draw_scene(ctx, self.scene, self.scale, shapes=units)
+            draw_scene(ctx, self.scene, 1.0, shapes=px)
             self._draw_dots(ctx, self.dots_at(second))
         else:  # the totals are up; the last leads on their way fade out over them
             ctx.push_group()
@@ -361,6 +434,10 @@ class Animation:
             ctx.paint_with_alpha(max(0.0, 1.0 - (second - self.seconds) / self._crossfade))
         self._surface.flush()
         return self._surface
+
+    def final_surface(self) -> cairo.ImageSurface:
+        """The run's totals: the still a poster frame shows."""
+        return self._final
 
     def frame_rgb(self, frame: int) -> np.ndarray:
         """``frame`` as a new height × width × 3 array of RGB bytes."""
@@ -377,12 +454,50 @@ class Animation:
         for i in range(start, self.frame_count if stop is None else stop):
             yield memoryview(self.draw(i).get_data())
 
-    def _picture(self, scene: Scene, shapes: list[Shape]) -> cairo.ImageSurface:
+    def _picture(self, scene: Scene | None, shapes: list[Shape], px: list[Shape]) -> cairo.ImageSurface:
         surface, ctx = new_surface(*self.size)
-        draw_scene(ctx, scene, self.scale)
-        draw_scene(ctx, scene, self.scale, shapes=shapes)
+        ctx.set_source_rgba(*_rgb(self.theme.background), 1.0)
+        ctx.paint()
+        if scene is not None:
+            draw_scene(ctx, scene, self.scale)
+            draw_scene(ctx, scene, self.scale, shapes=shapes)
+        draw_scene(ctx, self.scene, 1.0, shapes=px)
         surface.flush()
         return surface
+
+    def _draw_streams(self, ctx: cairo.Context, second: float) -> None:
+        """Visits as bands along their edges, as wide as the visits a day, moving."""
+        rates = self.stream_rates(second)
+        if not rates:
+            return
+        top = self._stream_top
+        u = self.slide.unit
+        ctx.save()
+        ctx.set_line_cap(cairo.LINE_CAP_BUTT)
+        for e, rate in zip(self.stream_edges, rates):
+            if rate <= 0:
+                continue
+            ch = self.channels.index(self.flow.edges[e].source) if self.flow.edges[e].source in self.channels else 0
+            (x0, y0), (x1, y1), (x2, y2), (x3, y3) = self._curves[e].tolist()
+            ctx.move_to(x0, y0)
+            ctx.curve_to(x1, y1, x2, y2, x3, y3)
+            ctx.set_line_width(max(2.0 * u, _STREAM_MAX * u * rate / top))
+            ctx.set_source_rgba(*self._channel_rgb[ch], 0.55)
+            ctx.stroke_preserve()
+            ctx.set_dash([10 * u, 16 * u], -second * 90 * u)
+            ctx.set_source_rgba(1, 1, 1, 0.45)
+            ctx.stroke()
+            ctx.set_dash([])
+        ctx.restore()
+
+    @property
+    def _stream_top(self) -> float:
+        if self._stream_max is None:
+            samples = np.linspace(0.0, self.seconds, 120, endpoint=False)
+            self._stream_max = max([max(self.stream_rates(t), default=0.0) for t in samples] + [1e-9])
+        return self._stream_max
+
+    _stream_max: float | None = None
 
     def _draw_dots(self, ctx: cairo.Context, dots: Dots) -> None:
         if not len(dots):
@@ -423,7 +538,7 @@ class Animation:
         for nid, channels in self.queues_at(second).items():
             node = self._nodes[nid]
             x0 = float(node.position[0]) + dx + 8 + r
-            y0 = float(node.position[1]) + dy - 8 - r
+            y0 = float(node.position[1]) + dy - 6 - r
             per_row = self._per_row
             shown = channels[: per_row * _STACK_ROWS]
             for k, ch in enumerate(shown):
@@ -441,74 +556,16 @@ class Animation:
         shapes: list[Shape] = []
         for nid, n_in, n_out in zip(self.timeline.node_ids, entered.tolist(), leaked.tolist()):
             node = self._nodes[nid]
-            text = f"{n_in:,} in" + (f" · {n_out:,} leaked" if n_out else "")
-            w = text_width(text, 10.5) + 14
+            w = self._counter_w[nid]
             cx = float(node.position[0]) + dx + CARD_W / 2
             y = float(node.position[1]) + dy + CARD_H + 6
             # Red as the still's badge is: only leakage well above what the node is set to lose.
             expected = self.final_stats[nid].expected_leak if nid in self.final_stats else 0.0
             color = theme.alert if n_out and leak_alarm(NodeStats(n_in, n_out, expected_leak=expected)) else theme.muted
             shapes.append(Rect(cx - w / 2, y, w, 18, 9, fill=theme.label_background, stroke=color, width=1))
-            shapes.append(Text(cx, y + 13, text, 10.5, color, anchor="middle"))
+            shapes.append(Text(cx, y + 13, _counter_text(n_in, n_out), LABEL_SIZE, color, anchor="middle"))
         return shapes
 
-    def _track(self, fraction: float) -> list[Shape]:
-        dx, dy = self.offset
-        left, right = self._box[0] + dx, self._box[2] + dx
-        y, h = self._track_y + dy, self._track_h
-        shapes: list[Shape] = [Rect(left, y, right - left, h, h / 2, fill=self.theme.grid)]
-        if fraction > 0:
-            shapes.append(Rect(left, y, max(h, (right - left) * fraction), h, h / 2, fill=self.theme.selection))
-        return shapes
 
-    def _clock_shapes(self, second: float, final: bool = False) -> list[Shape]:
-        day = self.day_at(second)
-        days = self.days
-        if final:
-            text = f"Totals after {days:g} days"
-        elif days < 3:
-            text = f"Day {day:.1f} of {days:g}"
-        else:
-            text = f"Day {min(max(1, math.ceil(day)), math.ceil(days))} of {days:g}"
-        dx, dy = self.offset
-        shapes = self._track(1.0 if final else day / days)
-        shapes.append(Text(self._box[2] + dx, self._text_y + dy, text, self._font, self.theme.text,
-                           bold=True, anchor="end"))
-        return shapes
-
-    def _legend(self) -> list[Shape]:
-        """Channel colours, leaks, waits and what a dot stands for, along the bottom."""
-        theme, size = self.theme, self._font * 0.85
-        dx, dy = self.offset
-        y = self._text_y + dy
-        r, q = self.dot_r, self.stack_r
-        clock = text_width(f"Totals after {self.days:g} days", self._font, True)
-        room = self._box[2] - self._box[0] - clock - 2 * size
-        per = f"1 dot = {self.per_dot:,} arrival{'s' if self.per_dot != 1 else ''}"
-        items: list[tuple[str | None, str]] = [(self._channel_hex[i], self._nodes[c].title)
-                                               for i, c in enumerate(self.channels)]
-        items.append((theme.alert, "leaked"))
-        if self._capacity:
-            items.append(("stack", "waiting for a rep"))
-        items.append((None, per))
-
-        def width_of(item: tuple[str | None, str]) -> float:
-            mark = {None: 0.0, "stack": q * 7.8 + 4}.get(item[0], 2 * r + 6)
-            return mark + text_width(item[1], size) + size * 1.4
-
-        # The channels go first when room is short: their colours still show on the dots.
-        while items and sum(width_of(item) for item in items) > room:
-            items.pop(0)
-        shapes: list[Shape] = []
-        x = self._box[0] + dx
-        for color, label in items:
-            if color == "stack":
-                for k in range(3):
-                    shapes.append(Circle(x + q + k * q * 2.6, y - size * 0.35, q, fill=theme.muted))
-                x += q * 7.8 + 4
-            elif color is not None:
-                shapes.append(Circle(x + r, y - size * 0.35, r, fill=color))
-                x += 2 * r + 6
-            shapes.append(Text(x, y, label, size, theme.muted))
-            x += text_width(label, size) + size * 1.4
-        return shapes
+def _counter_text(n_in: int, n_out: int) -> str:
+    return f"{n_in:,} in" + (f" · {n_out:,} leaked" if n_out else "")

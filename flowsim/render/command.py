@@ -1,4 +1,4 @@
-"""``flowsim export FILE -o OUT.{svg,png,gif,mp4}``: the command line of :func:`export_flow`.
+"""``flowsim export FILE -o OUT.{svg,png,gif,mp4,pptx}``: the command line of :func:`export_flow`.
 
 Kept light: nothing heavy is imported until the command runs, so ``flowsim --help`` and
 ``flowsim validate`` stay quick.
@@ -37,10 +37,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The export command's arguments."""
     parser.add_argument("file", metavar="FILE", help="the .flow.yaml file")
     parser.add_argument("-o", "--output", metavar="OUT", required=True,
-                        help="the file to write: .svg or .png (the diagram), .gif or .mp4 (the leads flowing)")
+                        help="the file to write: .svg or .png (the diagram), .gif or .mp4 (the leads flowing), "
+                             ".pptx (a deck: title, diagram, the animation, the KPIs)")
     parser.add_argument("--width", type=_number, metavar="W",
-                        help="width in pixels, 16–8192 (default: the flow's own size; GIF 960; MP4 1280); "
-                             "the height follows the flow's shape")
+                        help="width in pixels, 16–8192 (default: the flow's own size; GIF 1280; MP4 1920); "
+                             "a still's height follows the flow's shape, a video's the preset's")
+    parser.add_argument("--preset", choices=("slide-16x9", "slide-4x3", "square"),
+                        help="a slide frame: 16:9 (the default for videos and decks: MP4 1920×1080, GIF 1280×720), "
+                             "4:3 or square; stills get a frame only when asked")
+    parser.add_argument("--size", metavar="WxH", help="any other frame size in pixels, such as 1600x900")
+    parser.add_argument("--no-badges", dest="badges", action="store_false",
+                        help="leave a run's badges off a still")
     parser.add_argument("--fps", type=_number, metavar="F", help="frames a second (GIF 15, MP4 30)")
     parser.add_argument("--duration", type=_number, metavar="SEC",
                         help="length of the video in seconds (default: 12 s for 90 days; at most 600)")
@@ -49,8 +56,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--theme", choices=("light", "dark"), default="light", help="colours (default: light)")
     parser.add_argument("--transparent", action="store_true",
                         help="no background (SVG and PNG only)")
-    parser.add_argument("--format", choices=("svg", "png", "gif", "mp4"), metavar="FORMAT",
-                        help="svg, png, gif or mp4, for an OUT whose name does not say it (such as - for "
+    parser.add_argument("--format", choices=("svg", "png", "gif", "mp4", "pptx"), metavar="FORMAT",
+                        help="svg, png, gif, mp4 or pptx, for an OUT whose name does not say it (such as - for "
                              "standard output)")
     parser.add_argument("--max-work", type=_max_work, metavar="STEPS", dest="max_work",
                         help="run an export estimated above the usual limit of work (see 'flowsim validate')")
@@ -107,10 +114,11 @@ def run(args: argparse.Namespace) -> int:
     from flowsim.io.output import is_special, is_stdout, write_output
 
     options = dict(width=args.width, fps=args.fps, duration=args.duration, days=args.days,
-                   seed=args.seed, theme=args.theme, transparent=args.transparent)
+                   seed=args.seed, theme=args.theme, transparent=args.transparent,
+                   preset=args.preset, size=args.size, badges=args.badges)
     fmt = getattr(args, "format", None)
     if fmt is None and is_stdout(args.output):
-        raise ExportError("name the format of standard output with --format svg, png, gif or mp4")
+        raise ExportError("name the format of standard output with --format svg, png, gif, mp4 or pptx")
     # With --format the picture is made under a name that says it, then written to OUT.
     named = f"out.{fmt}" if fmt else args.output
     check_options(named, **options)  # refuse bad options before reading the flow

@@ -1,4 +1,4 @@
-"""Export a flow: a still (SVG, PNG) or its simulated leads flowing (GIF, MP4).
+"""Export a flow: a still (SVG, PNG), its simulated leads flowing (GIF, MP4), or a deck (PPTX).
 
 One entry point, :func:`export_flow`, for the command line and the app. Options are
 checked before any work starts; every refusal is an :class:`~flowsim.errors.ExportError`
@@ -21,17 +21,16 @@ from flowsim.errors import ExportError
 from flowsim.model.flow import Flow
 from flowsim.render.visible import visible_part
 
-__all__ = ["export_flow", "ExportOptions", "check_options", "check_target", "FORMATS", "DEFAULT_WIDTH", "DEFAULT_FPS"]
+__all__ = ["export_flow", "ExportOptions", "check_options", "check_target", "FORMATS", "DEFAULT_FPS"]
 
-FORMATS = (".svg", ".png", ".gif", ".mp4")
-ANIMATED = (".gif", ".mp4")
-#: Default picture widths (stills: the flow's own size, one pixel per canvas unit).
-DEFAULT_WIDTH = {".gif": 960, ".mp4": 1280}  # GIF: at 640 a wide flow's card text is ~4 px tall
-DEFAULT_FPS = {".gif": 15, ".mp4": 30}
+FORMATS = (".svg", ".png", ".gif", ".mp4", ".pptx")
+#: Formats that simulate a run and animate it (a deck holds the animation).
+ANIMATED = (".gif", ".mp4", ".pptx")
+DEFAULT_FPS = {".gif": 15, ".mp4": 30, ".pptx": 30}
 MIN_WIDTH, MAX_WIDTH = 16, 8192
 #: GIF frame delays are whole hundredths of a second and browsers slow anything under
 #: 2/100 s, so a GIF stops at 50 fps.
-MAX_FPS = {".gif": 50, ".mp4": 60}
+MAX_FPS = {".gif": 50, ".mp4": 60, ".pptx": 60}
 MAX_DURATION = 600.0
 #: The tallest picture made (cairo draws at most 32,767 pixels a side).
 MAX_HEIGHT = 16384
@@ -51,6 +50,9 @@ class ExportOptions:
     seed: int | None
     theme: str
     transparent: bool
+    #: The frame in pixels (a preset's or ``size``); None: a still at the flow's own shape.
+    size: tuple[int, int] | None = None
+    badges: bool = True
 
     @property
     def animated(self) -> bool:
@@ -64,14 +66,22 @@ def _number(value: Any) -> bool:
 def check_options(
     out: str | os.PathLike[str], *, width: Any = None, fps: Any = None, duration: Any = None,
     days: Any = None, seed: Any = None, theme: Any = "light", transparent: Any = False,
+    preset: Any = None, size: Any = None, badges: Any = True,
 ) -> ExportOptions:
-    """The options for writing ``out``, checked; ExportError naming the first bad one."""
+    """The options for writing ``out``, checked; ExportError naming the first bad one.
+
+    Animations and decks are slide frames: ``size`` (``"WxH"`` or a pair), else ``preset``
+    (``slide-16x9`` by default) at the format's height (MP4 1080, GIF 720), else
+    ``width`` wide at 16:9. Stills take a frame only when ``preset`` or ``size`` asks."""
     suffix = Path(out).suffix.lower()
     if suffix not in FORMATS:
         got = f"{suffix!r}" if suffix else "no extension"
         raise ExportError(f"cannot export to {os.fspath(out)!r} ({got}): the file name must end in "
                           f"{', '.join(FORMATS[:-1])} or {FORMATS[-1]}")
     animated = suffix in ANIMATED
+    frame = _frame_of(suffix, preset, size, width)
+    if not isinstance(badges, bool):
+        raise ExportError(f"badges must be true or false, got {badges!r}")
     if width is not None:
         if not _number(width) or width != int(width) or not MIN_WIDTH <= width <= MAX_WIDTH:
             raise ExportError(f"width must be a whole number of pixels from {MIN_WIDTH} to {MAX_WIDTH}, got {width!r}")
@@ -89,7 +99,7 @@ def check_options(
         if still_only:
             raise ExportError(f"{', '.join(still_only)} appl{'y' if len(still_only) > 1 else 'ies'} to "
                               f"animations (.gif, .mp4) only, not to a {suffix} still")
-        return ExportOptions(suffix, width, None, None, None, None, theme, transparent)
+        return ExportOptions(suffix, width, None, None, None, None, theme, transparent, frame, badges)
     if transparent:
         raise ExportError(f"transparent applies to stills (.svg, .png) only; {suffix} frames are opaque")
     top = MAX_FPS[suffix]
@@ -104,9 +114,34 @@ def check_options(
         raise ExportError(f"days must be a number of days above 0, got {days!r}")
     if seed is not None and (not _number(seed) or seed != int(seed) or seed < 0):
         raise ExportError(f"seed must be a whole number ≥ 0, got {seed!r}")
+    if suffix in (".mp4", ".pptx") and (frame[0] % 2 or frame[1] % 2):
+        raise ExportError(f"size must be even on both sides for an MP4 (H.264 in yuv420p), got {frame[0]}x{frame[1]}")
     return ExportOptions(suffix, width, None if fps is None else float(fps),
                          None if duration is None else float(duration), None if days is None else float(days),
-                         None if seed is None else int(seed), theme, False)
+                         None if seed is None else int(seed), theme, False, frame, badges)
+
+
+def _frame_of(suffix: str, preset: Any, size: Any, width: Any) -> tuple[int, int] | None:
+    """The frame an export draws into, from ``size``, ``preset`` or ``width``."""
+    from flowsim.render.slide import DEFAULT_PRESET, parse_size, preset_size
+
+    if size is not None and preset is not None:
+        raise ExportError("give either a preset or a size, not both")
+    if size is not None and width is not None:
+        raise ExportError("give either a size or a width, not both")
+    if size is not None:
+        return tuple(size) if isinstance(size, (tuple, list)) else parse_size(size)  # type: ignore[return-value]
+    if preset is not None:
+        w, h = preset_size(preset, suffix)
+        if width is not None and _number(width) and width > 0:
+            return int(width), max(2, 2 * round(width * h / w / 2))
+        return w, h
+    if suffix not in ANIMATED:
+        return None
+    if width is not None and _number(width) and width > 0:
+        w = int(width)
+        return w, max(2, 2 * round(w * 9 / 32)) if suffix != ".gif" else max(1, round(w * 9 / 16))
+    return preset_size(DEFAULT_PRESET, suffix)
 
 
 def check_target(target: Path) -> None:
@@ -151,6 +186,9 @@ def export_flow(
     results: Any = None,
     hide: Sequence[str] = (),
     max_work: float | None = None,
+    preset: str | None = None,
+    size: str | tuple[int, int] | None = None,
+    badges: bool = True,
 ) -> Path:
     """Write ``flow`` (a Flow or a flow file) to ``out``; the format follows its extension.
 
@@ -162,6 +200,14 @@ def export_flow(
     (12 s for 90 days). ``results`` with a trace (its first replication) is animated
     instead of a new run; ``days`` and ``seed`` must then be left out.
 
+    ``.pptx``: a deck (:mod:`flowsim.render.deck`) of a full run (the flow's replications
+    unless ``results`` are given): title, diagram, the animation as a movie, the KPIs.
+
+    ``preset`` (``slide-16x9``, ``slide-4x3``, ``square``) or ``size`` (``"1920x1080"``)
+    gives the frame: animations and decks always have one (16:9, MP4 1920 × 1080, GIF
+    1280 × 720 by default); a still gets a slide frame only when asked. ``badges=False``
+    leaves a run's badges off a still.
+
     ``hide`` leaves nodes (by id) and edges (``from->to``) out of the picture; an
     animation still simulates the whole flow (see :func:`flowsim.render.visible.visible_part`).
 
@@ -172,7 +218,7 @@ def export_flow(
     steps (see :mod:`flowsim.sim.work`).
     """
     options = check_options(out, width=width, fps=fps, duration=duration, days=days, seed=seed,
-                            theme=theme, transparent=transparent)
+                            theme=theme, transparent=transparent, preset=preset, size=size, badges=badges)
     target = Path(out)
     check_target(target)
     if not isinstance(flow, Flow):
@@ -181,7 +227,10 @@ def export_flow(
         flow = load_flow(flow)
     shown = visible_part(flow, hide)
     report = _Progress(progress)
-    if options.animated:
+    if options.suffix == ".pptx":
+        _check_export_work(shown, flow, options, results, max_work)
+        _export_deck(flow, target, options, results, report, cancel, shown, max_work)
+    elif options.animated:
         _export_animation(flow, target, options, results, report, cancel, shown, max_work)
     else:
         _export_still(shown, target, options, results)
@@ -210,17 +259,28 @@ def _height(scene: Any, width: int) -> int:
 
 
 def _export_still(flow: Flow, target: Path, options: ExportOptions, results: Any) -> None:
-    from flowsim.io.output import write_output
     from flowsim.render.overlay import run_overlay
     from flowsim.render.scene import build_scene
     from flowsim.render.theme import theme_named
 
+    if options.size is not None:
+        from flowsim.render.still import slide_scene
+
+        scene = slide_scene(flow, options.size, theme_named(options.theme), results=results,
+                            badges=options.badges, transparent=options.transparent)
+        _write_still(scene, target, options, flow, options.size[0])
+        return
     stats = volumes = None
-    if results is not None:
+    if results is not None and options.badges:
         stats, volumes = run_overlay(results, flow)
     scene = build_scene(flow, theme_named(options.theme), stats=stats, volumes=volumes,
                         transparent=options.transparent)
-    width = options.width or round(scene.width)
+    _write_still(scene, target, options, flow, options.width or round(scene.width))
+
+
+def _write_still(scene: Any, target: Path, options: ExportOptions, flow: Flow, width: int) -> None:
+    from flowsim.io.output import write_output
+
     height = _height(scene, width)
     if height > MAX_HEIGHT:
         raise ExportError(f"at width {width} the picture would be {height} pixels tall (at most {MAX_HEIGHT}); "
@@ -228,7 +288,7 @@ def _export_still(flow: Flow, target: Path, options: ExportOptions, results: Any
     if options.suffix == ".svg":
         from flowsim.render.svg import scene_to_svg
 
-        data = scene_to_svg(scene, title=flow.name, width=options.width).encode("utf-8")
+        data = scene_to_svg(scene, title=flow.name, width=width if options.size else options.width).encode("utf-8")
     else:
         from flowsim.render.raster import scene_to_png
 
@@ -264,9 +324,9 @@ def _export_animation(flow: Flow, target: Path, options: ExportOptions, results:
         fps = options.fps or DEFAULT_FPS[suffix]
         if round(fps * duration) < 1:
             raise ExportError(f"a {duration:g}-second video at {fps:g} fps has no frames; make it longer")
-        width = options.width or DEFAULT_WIDTH[suffix]
-        anim = Animation(shown if shown is not None else flow, results, width=width, fps=fps, duration=duration,
-                         theme=theme_named(options.theme), even=suffix == ".mp4")
+        anim = Animation(shown if shown is not None else flow, results, size=options.size, fps=fps,
+                         duration=duration, theme=theme_named(options.theme),
+                         replications=int(flow.setting("replications")))
         w, h = anim.size
         if h > MAX_HEIGHT or w * h > MAX_VIDEO_PIXELS:
             raise ExportError(f"at width {w} the video would be {w}×{h} pixels, more than a video may have; "
@@ -283,7 +343,7 @@ def _check_export_work(shown: Flow, flow: Flow, options: ExportOptions, results:
     ``max_work`` steps: the run's own estimate plus the pixels of every frame."""
     from dataclasses import replace
 
-    from flowsim.render.animate import MAX_EVENTS, default_duration
+    from flowsim.render.animrun import MAX_EVENTS, default_duration
     from flowsim.render.scene import build_scene
     from flowsim.render.theme import theme_named
     from flowsim.sim import SimConfig
@@ -298,12 +358,43 @@ def _check_export_work(shown: Flow, flow: Flow, options: ExportOptions, results:
         days = work.days
     fps = options.fps or DEFAULT_FPS[options.suffix]
     frames = max(1, round(fps * (options.duration or default_duration(days))))
-    width = options.width or DEFAULT_WIDTH[options.suffix]
-    scene = build_scene(shown, theme_named(options.theme))
-    # The frame adds a footer and the totals to the flow's own shape: a third more at most.
-    height = min(MAX_HEIGHT, round(width * scene.height / max(scene.width, 1.0) * 4 / 3) + 1)
+    if options.size is not None:
+        width, height = options.size
+    else:
+        width = options.width or DEFAULT_WIDTH[options.suffix]
+        scene = build_scene(shown, theme_named(options.theme))
+        # The frame adds a footer and the totals to the flow's own shape: a third more at most.
+        height = min(MAX_HEIGHT, round(width * scene.height / max(scene.width, 1.0) * 4 / 3) + 1)
     check_work(replace(work, events=float(MAX_EVENTS), pixels=float(width * height * frames)),
                max_work, what="export")
+
+
+def _export_deck(flow: Flow, target: Path, options: ExportOptions, results: Any,
+                 report: _Progress, cancel: Any, shown: Flow | None = None, max_work: float | None = None) -> None:
+    from flowsim.io.output import write_output
+    from flowsim.render.animate import default_duration, run_for_animation
+    from flowsim.render.deck import build_deck
+    from flowsim.render.encode import ffmpeg_exe
+    from flowsim.render.theme import theme_named
+
+    ffmpeg_exe()
+    if results is not None and results.trace is not None and (options.days is not None or options.seed is not None):
+        raise ExportError("days and seed choose a new run; leave them out to use the results given")
+    if results is None or results.trace is None:
+        from flowsim.sim import Cancelled
+
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+        results = run_for_animation(flow, days=options.days, seed=options.seed, replications=None,
+                                    progress=report.part(0.0, 0.3), cancel=cancel, max_work=max_work)
+    duration = options.duration or default_duration(float(results.config.days))
+    data = build_deck(shown if shown is not None else flow, results, theme=theme_named(options.theme),
+                      size=options.size, fps=options.fps or DEFAULT_FPS[".pptx"], duration=duration,
+                      progress=report.part(0.3, 1.0), cancel=cancel)
+    try:
+        write_output(target, data)  # atomic for a file; standard output and devices as they are
+    except OSError as err:
+        raise ExportError(f"cannot write {target}: {err.strerror or err}") from None
 
 
 @contextlib.contextmanager

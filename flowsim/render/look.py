@@ -23,7 +23,7 @@ from flowsim.render.theme import KIND_COLORS, Theme
 __all__ = [
     "CARD_W", "CARD_H", "node_color", "node_shapes", "summary", "EdgeGeometry",
     "edge_geometry", "edge_geometry_at", "edge_shapes", "lanes", "edge_label", "NodeStats", "bezier_point",
-    "LABEL_SIZE", "title_lines", "label_lines", "leak_alarm",
+    "LABEL_SIZE", "title_lines", "label_lines", "leak_alarm", "badge_box",
 ]
 
 CARD_W = 200.0
@@ -186,7 +186,7 @@ def leak_alarm(stats: NodeStats) -> bool:
     return stats.bottleneck or leaked > stats.expected_leak + LEAK_ALARM_MARGIN
 
 
-def _badge(node: Node, stats: NodeStats, theme: Theme) -> list[Shape]:
+def _badge_text(node: Node, stats: NodeStats) -> str:
     leaked = stats.leaked / stats.entered if stats.entered else 0.0
     if node.kind == "capture":  # a form's job is to convert: say how many did
         text = f"{stats.entered:,.0f} in · {_share(1.0 - leaked)} converted"
@@ -194,12 +194,21 @@ def _badge(node: Node, stats: NodeStats, theme: Theme) -> list[Shape]:
         text = f"{stats.entered:,.0f} in · {_share(leaked)} leak"
     if stats.bottleneck:
         text += f" · wait {_short_days(stats.wait_days)}"
-    width = text_width(text, LABEL_SIZE) + 14
-    x = CARD_W / 2 - width / 2
+    return text
+
+
+def badge_box(node: Node, stats: NodeStats) -> tuple[float, float, float, float]:
+    """The run badge's (x, y, w, h) in the card's own coordinates."""
+    width = text_width(_badge_text(node, stats), LABEL_SIZE) + 14
+    return CARD_W / 2 - width / 2, CARD_H + 6, width, 18.0
+
+
+def _badge(node: Node, stats: NodeStats, theme: Theme) -> list[Shape]:
+    x, y, width, h = badge_box(node, stats)
     color = theme.alert if leak_alarm(stats) else theme.muted
     return [
-        Rect(x, CARD_H + 6, width, 18, 9, fill=theme.label_background, stroke=color, width=1),
-        Text(CARD_W / 2, CARD_H + 19, text, LABEL_SIZE, color, anchor="middle"),
+        Rect(x, y, width, h, 9, fill=theme.label_background, stroke=color, width=1),
+        Text(CARD_W / 2, CARD_H + 19, _badge_text(node, stats), LABEL_SIZE, color, anchor="middle"),
     ]
 
 
@@ -225,17 +234,21 @@ def bezier_point(p0, c1, c2, p3, t: float) -> tuple[float, float]:
     return (a * p0[0] + b * c1[0] + c * c2[0] + d * p3[0], a * p0[1] + b * c1[1] + c * c2[1] + d * p3[1])
 
 
-def edge_geometry(source: Node, target: Node, lane: int = 0) -> EdgeGeometry:
+def edge_geometry(source: Node, target: Node, lane: int = 0, *, wrapped: bool = False) -> EdgeGeometry:
     """The curve of an edge between two cards; ``lane`` separates parallel edges."""
-    return edge_geometry_at(source.position, target.position, lane, loop=source is target)
+    return edge_geometry_at(source.position, target.position, lane, loop=source is target, wrapped=wrapped)
 
 
 def edge_geometry_at(
-    source_xy: Sequence[float], target_xy: Sequence[float], lane: int = 0, *, loop: bool = False
+    source_xy: Sequence[float], target_xy: Sequence[float], lane: int = 0, *, loop: bool = False,
+    wrapped: bool = False,
 ) -> EdgeGeometry:
     """The curve of an edge between cards whose top-left corners are at these points.
 
     The canvas calls this while a card is being dragged, before the model has moved.
+    ``wrapped``: the flow's rows were wrapped into bands (a slide frame), so an edge down
+    and back by more than a column continues the reading order: out of the bottom, into
+    the top, instead of running along the lower row into the target's side.
     """
     sx, sy = (float(v) for v in source_xy)
     tx, ty = (float(v) for v in target_xy)
@@ -253,6 +266,11 @@ def edge_geometry_at(
         p0 = (sx + CARD_W / 2 + shift, sy + (CARD_H if down else 0))
         tip = (tx + CARD_W / 2 + shift, ty + (0 if down else CARD_H))
         reach = max(30.0, abs(tip[1] - p0[1]) / 2) * (1 if down else -1)
+        c1, c2 = (p0[0], p0[1] + reach), (tip[0], tip[1] - reach)
+    elif wrapped and ty >= sy + CARD_H + gap:  # to the next band: out of the bottom, into the top
+        p0 = (sx + CARD_W / 2 + shift, sy + CARD_H)
+        tip = (tx + CARD_W / 2 + shift, ty)
+        reach = max(30.0, (tip[1] - p0[1]) * 0.6)
         c1, c2 = (p0[0], p0[1] + reach), (tip[0], tip[1] - reach)
     elif ty >= sy + CARD_H + gap:  # back and down: out of the bottom, into the right side
         p0 = (sx + CARD_W / 2 + shift, sy + CARD_H)

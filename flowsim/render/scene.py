@@ -62,11 +62,13 @@ def build_scene(
     title: bool = True,
     transparent: bool = False,
     extra: Sequence[Shape] = (),
+    wrapped: bool = False,
 ) -> Scene:
     """The display list of ``flow`` framed with a margin and, if ``title``, its name on top.
 
     ``stats`` (node id → :class:`NodeStats`) and ``volumes`` (per edge, 0–1) draw a run's
     overlay. ``extra`` shapes (in canvas coordinates) go on top: the animation's leads.
+    ``wrapped``: the rows were wrapped into bands (see :func:`~flowsim.render.look.edge_geometry_at`).
     """
     canvas: list[Shape] = []
     by_id = {}
@@ -77,7 +79,7 @@ def build_scene(
         if source is None or target is None:
             continue
         volume = volumes[index] if volumes is not None else None
-        canvas += edge_shapes(edge_geometry(source, target, lane), edge, theme, volume=volume)
+        canvas += edge_shapes(edge_geometry(source, target, lane, wrapped=wrapped), edge, theme, volume=volume)
     for node in by_id.values():
         x, y = (float(v) for v in node.position)
         node_stats = stats.get(node.id) if stats else None

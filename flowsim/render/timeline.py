@@ -111,6 +111,7 @@ def build_timeline(
     every: int = 1,
     sources: Sequence[str] = (),
     max_lag: float = 2.0,
+    warmup: float = 0.0,
 ) -> Timeline:
     """Lay out trace ``events`` (``(lead, time, source, target, event[, nth])``, sorted by time).
 
@@ -118,6 +119,8 @@ def build_timeline(
     takes along each; a move between two nodes joined by several edges takes the ``nth``
     of them (in the order of ``edges``; the first when events carry no ``nth``).
     ``sources`` fixes the order of the channels (others follow in order of arrival).
+    The counters (``entered``, ``leaked``) count leads that arrived at or after day
+    ``warmup``, as the results do; every lead still moves.
     """
     index = {nid: i for i, nid in enumerate(node_ids)}
     edge_of = {(source, target, nth): i
@@ -133,7 +136,7 @@ def build_timeline(
     travels: list[tuple[int, float, float, int, int, int]] = []
     leaks: list[tuple[int, int, float, int, int, int]] = []
     queues: list[tuple[int, float, float, int]] = []
-    # lead -> [visual clock, node index, edge it came in by, waiting since, channel, rank]
+    # lead -> [visual clock, node index, edge it came in by, waiting since, channel, rank, counted]
     state: dict[int, list] = {}
     add_travel, add_leak, add_queue = travels.append, leaks.append, queues.append
     node_of, get_state = index.get, state.get
@@ -148,9 +151,11 @@ def build_timeline(
                 ch = channel_of[target] = len(channels)
                 channels.append(target)
                 ranks.append(0)
-            state[lead] = [v, node, -1, None, ch, ranks[ch]]
+            counted = time >= warmup
+            state[lead] = [v, node, -1, None, ch, ranks[ch], counted]
             ranks[ch] += 1
-            entered[node].append(v)
+            if counted:
+                entered[node].append(v)
             continue
         st = get_state(lead)
         if st is None:
@@ -168,7 +173,8 @@ def build_timeline(
             if node is None:
                 del state[lead]
                 continue
-            entered[node].append(end)
+            if st[6]:
+                entered[node].append(end)
             st[0], st[1], st[2] = end, node, e
         elif event == "queue":
             st[0] = w
@@ -182,7 +188,8 @@ def build_timeline(
             if st[3] is not None:
                 add_queue((st[1], st[3], w, st[4]))
             add_leak((st[1], st[2], w, st[4], st[5], lead))
-            leaked[st[1]].append(w)
+            if st[6]:
+                leaked[st[1]].append(w)
             del state[lead]
         elif event == "sink":
             del state[lead]

@@ -6,16 +6,18 @@ import math
 import numpy as np
 import pytest
 
-from flowsim.io import load_flow
+from flowsim.io import load_flow, loads_flow
 from flowsim.model.colors import to_rgba
-from flowsim.render.animate import MAX_DOTS, Animation, default_duration, hold_seconds, run_for_animation
+from flowsim.render.animate import MAX_DOTS, Animation, default_duration, end_seconds, hold_seconds, run_for_animation
 from flowsim.render.look import node_color
 
 
-def test_the_frame_count_is_fps_times_duration_and_the_run_plays_before_the_hold(valid_flow, valid_run):
+def test_the_frame_count_is_fps_times_duration_and_the_run_plays_before_the_hold_and_end_card(valid_flow, valid_run):
     anim = Animation(valid_flow, valid_run, width=240, fps=12, duration=2.5)
     assert anim.frame_count == 30
-    assert anim.seconds == pytest.approx(2.5 - hold_seconds(2.5))
+    assert anim.seconds == pytest.approx(2.5 - hold_seconds(2.5) - end_seconds(2.5))
+    assert Animation(valid_flow, valid_run, width=240, fps=12, duration=2.5, end_card=False).seconds == (
+        pytest.approx(2.5 - hold_seconds(2.5)))
     assert anim.day_at(0) == 0 and anim.day_at(anim.seconds) == 10
     assert default_duration(90) == 12 and default_duration(1) == 4 and default_duration(3650) == 30
 
@@ -62,7 +64,7 @@ def test_every_dot_is_a_traced_lead_on_an_edge_it_takes_no_earlier_than_the_run_
 
 
 def test_dots_are_drawn_where_they_are_in_their_channels_colour(straight_flow, straight_run):
-    anim = Animation(straight_flow, straight_run, width=400, fps=10, duration=6, dot_every=1)
+    anim = Animation(straight_flow, straight_run, width=960, fps=10, duration=6, dot_every=1)
     color = np.array(to_rgba(node_color(straight_flow.node("ads")))[:3]) * 255
     frame = anim.frame_count // 2
     dots = anim.dots_at(anim.time_of(frame))
@@ -117,14 +119,47 @@ def test_the_last_frame_shows_the_runs_totals(valid_flow, valid_run):
         assert n_out == valid_run.nodes[node_id]["leaked"].mean
 
 
+BUSY = """\
+flowsim: 1
+name: Busy
+simulation: {days: 4, seed: 1}
+nodes:
+  - {id: list, kind: source, position: [0, 0], arrivals: {per_day: 3000}}
+  - {id: nurture, kind: nurture, position: [280, 0], leak: 0.3}
+  - {id: won, kind: sink, position: [560, 0]}
+edges:
+  - {from: list, to: nurture}
+  - {from: nurture, to: won}
+"""
+
+
 def test_busy_runs_draw_one_lead_in_n_and_say_so():
-    flow = load_flow_template("lead-flow")
-    results = run_for_animation(flow, days=4, seed=1)
+    flow = loads_flow(BUSY)
+    results = run_for_animation(flow)
     anim = Animation(flow, results, width=320, fps=10, duration=3)
     assert anim.dot_every > 1 and anim.per_dot == anim.dot_every * results.trace.every
-    assert anim.timeline.busiest(anim.dot_every) <= MAX_DOTS
+    assert anim.dot_timeline.busiest(anim.dot_every) <= MAX_DOTS
     worst = max(len(anim.dots_at(anim.time_of(i))) for i in range(anim.frame_count))
     assert 0 < worst <= MAX_DOTS * 1.2  # the budget is sampled, not exact
+
+
+def test_visits_into_the_form_are_streams_as_wide_as_the_visits_and_leads_after_it_are_dots():
+    flow = load_flow_template("lead-flow")
+    results = run_for_animation(flow, days=30, seed=1)
+    anim = Animation(flow, results, width=640, fps=10, duration=6)
+    edges = [(e.source, e.target) for e in flow.edges]
+    streams = {edges[i] for i in anim.stream_edges}
+    assert streams == {("paid_search", "landing_page"), ("linkedin_ads", "landing_page"), ("organic", "landing_page")}
+    seen = set()
+    for i in range(anim.frame_count):
+        seen |= {edges[e] for e in anim.dots_at(anim.time_of(i)).edge.tolist() if e >= 0}
+    assert not seen & streams and ("landing_page", "scoring") in seen
+    # Mid-run, the streams carry visits a day in proportion to the channels' rates (300:250:150).
+    t = anim.seconds * 0.6
+    rates = dict(zip([edges[i][0] for i in anim.stream_edges],
+                     np.mean([anim.stream_rates(t + k * 0.2) for k in range(-5, 6)], axis=0)))
+    assert rates["organic"] > rates["paid_search"] > rates["linkedin_ads"] > 0
+    assert rates["organic"] == pytest.approx(300, rel=0.35)
 
 
 @pytest.mark.parametrize("width", [64, 1280])

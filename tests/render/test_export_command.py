@@ -34,6 +34,15 @@ def test_export_writes_the_file_and_says_so(flow_file, tmp_path, capsys):
     assert said.out.startswith(f"wrote {out} (") and said.err == ""  # no bar: not a terminal
 
 
+def test_presets_and_sizes_give_slide_frames(flow_file, tmp_path):
+    gif = tmp_path / "square.gif"
+    run(parse(str(flow_file), "-o", str(gif), "--preset", "square", "--fps", "5", "--duration", "1"))
+    assert iio.imread(gif, index=0).shape[:2] == (720, 720)
+    png = tmp_path / "slide.png"
+    run(parse(str(flow_file), "-o", str(png), "--size", "1600x900", "--no-badges"))
+    assert iio.imread(png).shape[:2] == (900, 1600)
+
+
 def test_stills_take_width_and_transparent(flow_file, tmp_path):
     out = tmp_path / "flow.png"
     run(parse(str(flow_file), "--output", str(out), "--width", "300", "--transparent"))
@@ -47,6 +56,9 @@ def test_stills_take_width_and_transparent(flow_file, tmp_path):
     (["-o", "{tmp}/x.bmp"], "must end in"),
     (["-o", "{tmp}/no/such/folder/x.svg"], "does not exist"),
     (["-o", "{tmp}/x.mp4", "--width", "1280.5"], "whole number"),
+    (["-o", "{tmp}/x.mp4", "--size", "1920 by 1080"], "WIDTHxHEIGHT"),
+    (["-o", "{tmp}/x.mp4", "--size", "1921x1080"], "even"),
+    (["-o", "{tmp}/x.gif", "--size", "800x600", "--preset", "square"], "either a preset or a size"),
 ])
 def test_bad_options_are_flow_errors_before_the_flow_is_read(tmp_path, argv, match):
     args = parse(str(tmp_path / "missing.flow.yaml"), *(a.format(tmp=tmp_path) for a in argv))
