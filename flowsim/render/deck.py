@@ -63,9 +63,11 @@ def build_deck(flow: Flow, results: Any, *, theme: Theme, size: tuple[int, int],
     title.placeholders[1].text = "\n".join(t for t in (flow.description, what) if t)
     _font(title.shapes.title, 40, bold=True)
     _font(title.placeholders[1], 18)
-    # The layouts are laid out for 4:3; stretch their text across the 16:9 slide.
-    for shape in (title.shapes.title, title.placeholders[1]):
-        shape.left, shape.width = Emu(914_400), Emu(_EMU_W - 2 * 914_400)
+    # The layouts are laid out for 4:3; place their text on the 16:9 slide. All four sides:
+    # a placeholder given only some of them gets zeros for the rest (drawn at the top,
+    # zero high, over its neighbour, in LibreOffice).
+    _place(title.shapes.title, top=2_011_680, height=1_325_880)
+    _place(title.placeholders[1], top=3_474_720, height=1_828_800)
 
     blank = prs.slide_layouts[6]
     w, h = anim.size
@@ -82,7 +84,7 @@ def build_deck(flow: Flow, results: Any, *, theme: Theme, size: tuple[int, int],
 
     table_slide = prs.slides.add_slide(prs.slide_layouts[5])
     table_slide.shapes.title.text = "Headline numbers"
-    table_slide.shapes.title.left, table_slide.shapes.title.width = Emu(914_400), Emu(_EMU_W - 2 * 914_400)
+    _place(table_slide.shapes.title, top=365_760, height=1_005_840)
     kpis = headline_kpis(results)
     ci = _intervals(results)
     shape = table_slide.shapes.add_table(len(kpis) + 1, 3, Emu(914_400), Emu(1_600_000), Emu(_EMU_W - 2 * 914_400),
@@ -106,6 +108,14 @@ def build_deck(flow: Flow, results: Any, *, theme: Theme, size: tuple[int, int],
     prs.save(out)
     report(1.0)
     return out.getvalue()
+
+
+def _place(shape: Any, *, top: int, height: int) -> None:
+    """Put ``shape`` across the slide between 1-inch margins, ``top`` and ``height`` in EMU."""
+    from pptx.util import Emu
+
+    shape.left, shape.top = Emu(914_400), Emu(top)
+    shape.width, shape.height = Emu(_EMU_W - 2 * 914_400), Emu(height)
 
 
 def _font(shape: Any, points: float, bold: bool = False) -> None:
