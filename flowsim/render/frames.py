@@ -122,8 +122,9 @@ def gutter(frame: SlideFrame, theme: Theme, leaked: int | None) -> list[Shape]:
 
 
 def headline_kpis(results: Any) -> list[tuple[str, str, float | None]]:
-    """The six numbers of an end card and a deck: (label, text, value) from ``results``
-    (means over its replications)."""
+    """The numbers of an end card and a deck: (label, text, value) from ``results`` (means
+    over its replications): six, and two more, revenue in the run and the lifetime ROI,
+    when the flow has money keys (see :mod:`flowsim.sim.money`)."""
     f = results.funnel
 
     def mean(metric: Any) -> float | None:
@@ -140,6 +141,14 @@ def headline_kpis(results: Any) -> list[tuple[str, str, float | None]]:
         # Means over replications: whole above 100, else to a tenth (16.8 customers).
         return f"{v:,.0f}" if v >= 100 or round(v, 1).is_integer() else f"{v:,.1f}"
 
+    money = []
+    totals = getattr(results, "totals", None) or {}
+    if totals:
+        revenue, roi = mean(totals["revenue"]), mean(totals["roi"])
+        money = [
+            ("revenue in the run", "–" if revenue is None else f"${revenue:,.0f}", revenue),
+            ("ROI (lifetime value)", "–" if roi is None else f"{roi * 100:,.0f} %", roi),
+        ]
     return [
         ("leads", count(mean(f["leads"])), mean(f["leads"])),
         ("MQLs", count(mean(f["mqls"])), mean(f["mqls"])),
@@ -147,17 +156,20 @@ def headline_kpis(results: Any) -> list[tuple[str, str, float | None]]:
         ("customers", count(mean(f["customers"])), mean(f["customers"])),
         ("cost per SQL", "–" if per_sql is None else f"${per_sql:,.0f}", per_sql),
         ("time to SQL", "–" if to_sql is None else f"{to_sql:.1f} days", to_sql),
+        *money,
     ]
 
 
 def end_card(frame: SlideFrame, flow: Flow, theme: Theme, results: Any, caption: Sequence[str]) -> list[Shape]:
-    """The headline KPIs in a 3 × 2 grid under the title band, the caption under them."""
+    """The headline KPIs in a grid of two rows (three or four a row; columns on a tall
+    frame) under the title band, the caption under them."""
     u = frame.unit
     w, h = frame.size
     x, y, bw, bh = frame.flow_area
     shapes = title_band(frame, flow, theme)
     kpis = headline_kpis(results)
-    cols, rows = (3, 2) if w >= h * 1.1 else (2, 3)
+    per_line = -(-len(kpis) // 2)  # 3 for the six counts, 4 with the money figures
+    cols, rows = (per_line, 2) if w >= h * 1.1 else (2, per_line)
     gap = 24 * u
     tw = (bw - gap * (cols - 1)) / cols
     th = min((bh - gap * (rows - 1) - 40 * u) / rows, 230 * u)

@@ -213,3 +213,16 @@ def test_libreoffice_impress_converts_the_deck(deck, tmp_path):
     pdf = tmp_path / "deck.pdf"
     assert done.returncode == 0 and pdf.exists(), done.stderr
     assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf.read_bytes())) == 4  # a page a slide
+
+
+def test_a_flow_with_money_adds_revenue_and_roi_to_the_end_card():
+    from flowsim.io import load_flow
+    from flowsim.render.frames import headline_kpis
+    from flowsim.resources import template_path
+    from flowsim.sim import SimConfig, simulate
+
+    results = simulate(load_flow(template_path("lead-flow")), SimConfig(replications=2, days=40, jobs=1))
+    labels = [label for label, _, _ in headline_kpis(results)]
+    assert labels[-2:] == ["revenue in the run", "ROI (lifetime value)"] and len(labels) == 8
+    roi = dict((label, value) for label, _, value in headline_kpis(results))["ROI (lifetime value)"]
+    assert roi == results.totals["roi"].mean
