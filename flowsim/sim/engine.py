@@ -41,6 +41,7 @@ from flowsim.sim.leads import Lead, add_touch_points, refresh, score_at_node
 from flowsim.sim.money import MoneyRun
 from flowsim.sim.quantiles import TimeSketch
 from flowsim.sim.plan import NodePlan, Plan, node_error, speed_multiplier
+from flowsim.sim.series import DayBins
 from flowsim.sim.streams import Purpose, blocks_of, dist_draws, generator, uniform_draws
 from flowsim.sim.trace import Trace, TraceRecorder
 
@@ -84,6 +85,7 @@ class NodeRun:
         self.wait_sum = self.tin_sum = 0.0
         self.wait_n = self.tin_n = 0
         self.settled_in_progress = 0  # leads counted in progress before the end (bulk visits, clocks past it)
+        self.queue_days: DayBins | None = None
         # time integrals over [warm-up, end]: all leads
         self.area = self.q_area = self.busy = 0.0
         self.present = self.q_present = self.b_present = 0
@@ -115,6 +117,8 @@ class Replication:
         self.looped = 0
         self.milestones: list[tuple[str, float, float | None, float | None, float | None]] | None = None
         self.times = {key: TimeSketch() for key in ("mql", "sql", "customer")}
+        # day by day, for the charts: every lead present (warm-up or not), and each queue
+        self.in_flow = DayBins(self.end)
         self.n_sources = max(len(plan.sources), 1)
         self.reads_age = plan.reads_age
         self.reads_waited = plan.reads_waited
@@ -131,6 +135,7 @@ class Replication:
         if router is not None and not router.conditions and not router.probabilities and router.default is not None:
             node.direct = node.targets[router.default]
         if node.queues:
+            node.queue_days = DayBins(self.end)
             if p.assignment is not None:
                 node.assigner = Assigner.from_config(p.assignment, fields=self.plan.fields)
                 node.assign_rng = generator(self.seed, self.index, p.id, Purpose.ASSIGN)
@@ -219,6 +224,7 @@ class Replication:
         if not src.p.visits:
             self._create(lead, t)
         self.live[lead_id] = lead
+        self.in_flow.step(t, 1)
         Drive(self._walk(lead, src, t))(None)  # most leads finish here, before any event
 
     def _create(self, lead: Lead, now: float) -> None:
@@ -258,6 +264,8 @@ class Replication:
             form.tin_n += int(left.sum())
             form.settled_in_progress += int((measured & ~done).sum())
             form.area += float(np.clip(np.minimum(t_out, end) - np.maximum(t_in, W), 0.0, None).sum())
+            self.in_flow.steps(t_in, 1)
+            self.in_flow.steps(t_out, -1)
             trace = self.trace
             if trace is not None:
                 S, s = self.n_sources, src.source_pos
@@ -375,7 +383,7 @@ class Replication:
                     if self.money is not None and measured and now < self.end:
                         self.money.won(lead.channel.source_pos, p.index, now)
                 self._depart(lead, node, now)
-                self._close(lead)
+                self._close(lead, now)
                 if trace is not None:
                     trace.add(lead.id, now, node.id, None, "sink")
                 return
@@ -429,6 +437,7 @@ class Replication:
             start = now if now > W else W
             node.q_present += 1
             node.q_sum += start
+            node.queue_days.step(now, 1)
             if trace is not None:
                 trace.add(lead.id, now, node.id, None, "queue")
             if node.patience is not None:
@@ -438,6 +447,7 @@ class Replication:
             t = env.now
             node.q_present -= 1
             node.q_sum -= start
+            node.queue_days.step(t, -1)
             if t > start:
                 node.q_area += t - start
             wait = t - now
@@ -531,7 +541,7 @@ class Replication:
         if lead.measured:
             node.leaked += 1
         self._depart(lead, node, t)
-        self._close(lead)
+        self._close(lead, t)
         if trace is not None:
             trace.add(lead.id, t, node.id, None, "leak")
 
@@ -541,8 +551,9 @@ class Replication:
         del self.live[lead.id]
         lead.node.settled_in_progress += lead.measured
 
-    def _close(self, lead: Lead) -> None:
+    def _close(self, lead: Lead, t: float) -> None:
         del self.live[lead.id]
+        self.in_flow.step(t, -1)
         self._record(lead)
 
     def _record(self, lead: Lead) -> None:

@@ -144,3 +144,19 @@ class TimeSketch:
             "p90": self.quantile(0.9),
             "count": self._count,
         }
+
+    def weighted(self) -> tuple[np.ndarray, np.ndarray]:
+        """The distribution as ``(values, weights)`` for a histogram, in bounded memory:
+        every value with weight 1 while exact; else each bucket's midpoint weighted by its
+        count (and the zeros at 0). The weights add up to the count."""
+        if self.exact:
+            values = np.asarray(self._values, dtype=np.float32)
+            return values, np.ones(len(values), dtype=np.float32)
+        self._fold()
+        buckets = self._buckets
+        assert buckets is not None
+        used = np.flatnonzero(buckets)
+        mids = 2 * _GAMMA ** (used + self._offset) / (_GAMMA + 1)
+        values = np.concatenate([[0.0], mids]).astype(np.float32)
+        weights = np.concatenate([[self._zeros], buckets[used]]).astype(np.float32)
+        return values, weights

@@ -20,13 +20,16 @@ import simpy
 from flowsim import __version__
 from flowsim.safetext import csv_cell
 from flowsim.sim.config import SimConfig
+from flowsim.sim.series import mean_series
 from flowsim.sim.stats import CHANNEL_METRICS, FUNNEL_METRICS, NODE_METRICS, TIME_STATS, TIME_TO
 from flowsim.sim.tdist import mean_ci95
 from flowsim.sim.trace import Trace
 
-__all__ = ["Metric", "EdgeCount", "Results", "aggregate", "versions"]
+__all__ = ["Metric", "EdgeCount", "DaySeries", "Results", "aggregate", "versions"]
 
 FORMAT = 1
+#: Metrics that can be below zero, whose intervals are therefore not clipped at 0.
+SIGNED = frozenset({"roi"})
 
 
 def _round(value: float | None) -> float | None:
@@ -39,18 +42,23 @@ def _round(value: float | None) -> float | None:
 class Metric:
     """A number over replications: ``mean`` and ``ci95 = (low, high)``; ``samples`` holds
     the value of each replication (``None`` where undefined). All ``None`` when no
-    replication defines it (e.g. cost per SQL without any SQL)."""
+    replication defines it (e.g. cost per SQL without any SQL). The interval of a
+    quantity that cannot be negative (made with ``floor=0``) never goes below 0."""
 
     mean: float | None
     ci95: tuple[float | None, float | None]
     samples: tuple[float | None, ...] = field(repr=False, default=())
 
     @classmethod
-    def of(cls, samples: Sequence[float | None]) -> "Metric":
+    def of(cls, samples: Sequence[float | None], floor: float | None = None) -> "Metric":
         values = [float(v) for v in samples if v is not None]
         if not values:
             return cls(None, (None, None), tuple(samples))
         mean, low, high = mean_ci95(values)
+        if floor is not None and low < floor:
+            # t intervals are symmetric, so with few replications and small counts the low
+            # end of a count, a time or a cost can fall below 0, which no run can give
+            low = floor
         return cls(mean, (low, high), tuple(samples))
 
     def to_json(self) -> dict[str, Any]:
@@ -65,6 +73,21 @@ class EdgeCount:
 
 
 @dataclass(frozen=True)
+class DaySeries:
+    """A count's average over each day of the run (day ``d`` is ``[d, d + 1)``): the mean
+    over replications and its 95 % interval (clipped at 0), one number a day."""
+
+    mean: tuple[float, ...]
+    low: tuple[float, ...]
+    high: tuple[float, ...]
+
+    @classmethod
+    def of(cls, per_rep: Sequence[Sequence[float]]) -> "DaySeries":
+        mean, low, high = mean_series(per_rep)
+        return cls(tuple(mean), tuple(low), tuple(high))
+
+
+@dataclass(frozen=True)
 class Results:
     """What :func:`flowsim.sim.simulate` returns. Read it; do not change it.
 
@@ -73,6 +96,11 @@ class Results:
     ``outcomes[outcome]`` are :class:`Metric` objects; metric names are listed in
     :mod:`flowsim.sim.stats`. ``trace`` is the first replication's event trace when one
     was asked for.
+
+    For the charts (not part of the JSON): ``time_samples[key]`` holds each replication's
+    per-lead days to the milestone (arrays, replication order); ``in_flow`` is the
+    :class:`DaySeries` of leads in the flow (visitors included, warm-up too) and
+    ``queues[node id]`` that of each queue's length, for nodes with a queue.
     """
 
     flow_name: str
@@ -88,6 +116,9 @@ class Results:
     trace: Trace | None = field(default=None, repr=False)
     #: The flow's money totals (spend, team_cost, revenue, roi); empty without money keys.
     totals: Mapping[str, Metric] = field(default_factory=dict)
+    time_samples: Mapping[str, tuple[Any, ...]] = field(default_factory=dict, repr=False)
+    in_flow: DaySeries | None = field(default=None, repr=False)
+    queues: Mapping[str, DaySeries] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document as plain data, keys in their fixed order."""
@@ -189,8 +220,9 @@ def aggregate(
     trace: Trace | None = None,
 ) -> Results:
     """Combine the replications' raw numbers (in replication order) into :class:`Results`."""
-    def over(get) -> Metric:
-        return Metric.of([get(raw) for raw in raws])
+    def over(get, name: str = "") -> Metric:
+        # counts, times, ratios and costs cannot be negative; a return on investment can
+        return Metric.of([get(raw) for raw in raws], floor=None if name in SIGNED else 0.0)
 
     nodes = {
         nid: {m: over(lambda r, i=i, m=m: r["nodes"][i][m]) for m in NODE_METRICS}
@@ -203,10 +235,10 @@ def aggregate(
     # replication of one flow has the same keys).
     channel_metrics = tuple(raws[0]["channels"][0]) if raws and raws[0]["channels"] else CHANNEL_METRICS
     channels = {
-        cid: {m: over(lambda r, i=i, m=m: r["channels"][i][m]) for m in channel_metrics}
+        cid: {m: over(lambda r, i=i, m=m: r["channels"][i][m], m) for m in channel_metrics}
         for i, cid in enumerate(source_ids)
     }
-    totals = ({m: over(lambda r, m=m: r["totals"][m]) for m in raws[0]["totals"]}
+    totals = ({m: over(lambda r, m=m: r["totals"][m], m) for m in raws[0]["totals"]}
               if raws and raws[0].get("totals") else {})
     funnel = {m: over(lambda r, m=m: r["funnel"][m]) for m in FUNNEL_METRICS}
     time_to = {k: {s: over(lambda r, k=k, s=s: r["time_to"][k][s]) for s in TIME_STATS} for k in TIME_TO}
@@ -229,5 +261,12 @@ def aggregate(
             unassigned[nid] = unassigned.get(nid, 0) + n
     for nid, n in unassigned.items():
         notes.append(f"node {nid!r}: {n / len(raws):g} leads a run found no available rep and leaked")
+    time_samples = {k: tuple(raw["time_samples"][k] for raw in raws) for k in TIME_TO if "time_samples" in raws[0]}
+    in_flow = DaySeries.of([raw["series"]["in_flow"] for raw in raws]) if "series" in raws[0] else None
+    queues = {
+        nid: DaySeries.of([raw["series"]["queues"][i] for raw in raws])
+        for i, nid in enumerate(node_ids)
+        if "series" in raws[0] and raws[0]["series"]["queues"][i] is not None
+    }
     return Results(flow_name, config, nodes, edge_counts, channels, funnel, time_to, outcomes,
-                   tuple(notes), versions(), trace, totals)
+                   tuple(notes), versions(), trace, totals, time_samples, in_flow, queues)

@@ -102,6 +102,14 @@ def collect(rep: "Replication") -> dict[str, Any]:
         "channels": channels,
         "funnel": funnel,
         "time_to": {key: rep.times[key].summary() for key in TIME_TO},
+        # for the charts, not the JSON: the times to each milestone as (values, weights)
+        # (bounded: bucket midpoints once a sketch folds), and the daily averages of leads
+        # in the flow and of each queue (None for a node without one)
+        "time_samples": {key: rep.times[key].weighted() for key in TIME_TO},
+        "series": {
+            "in_flow": rep.in_flow.averages(),
+            "queues": [node.queue_days.averages() if node.queue_days is not None else None for node in rep.nodes],
+        },
         "outcomes": outcomes,
         "totals": totals,
         "looped": rep.looped,
