@@ -171,6 +171,12 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("calibrate", help="fit a flow's rates, conversions and delays to a CRM export; backtest it")
     calibrate_command.add_arguments(p)
     p.set_defaults(run=calibrate_command.run)
+
+    from flowsim.render import reportcmd  # argparse only: light
+
+    p = sub.add_parser("report", help="simulate a flow and write its charts and numbers as .html or .pdf")
+    reportcmd.add_arguments(p)
+    p.set_defaults(run=reportcmd.run)
     return parser
 
 

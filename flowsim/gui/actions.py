@@ -19,6 +19,7 @@ ACTION_SPECS: dict[str, tuple[str, object, str]] = {
     "export": ("&Export…", "Ctrl+E", "Export the diagram to SVG, PNG, GIF or MP4"),
     "calibrate": ("Cali&brate from CRM Export…", None,
                   "Fit arrivals, conversions and delays to a HubSpot, Salesforce or other CSV export"),
+    "report": ("&Report of the Last Run…", None, "Write the last run's charts and numbers as an HTML or PDF report"),
     "quit": ("&Quit", Std.Quit, "Quit flowsim"),
     "undo": ("&Undo", Std.Undo, "Undo the last change"),
     "redo": ("&Redo", Std.Redo, "Redo the change undone last"),

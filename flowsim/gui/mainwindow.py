@@ -29,6 +29,7 @@ from flowsim.gui.items import NodeItem
 from flowsim.gui.overview import Overview
 from flowsim.gui.palette import Palette
 from flowsim.gui.problems import ProblemsPanel
+from flowsim.gui.reporting import Reporter
 from flowsim.gui.results import ResultsPanel
 from flowsim.gui.running import SimulationRunner
 from flowsim.gui.scene import FlowScene
@@ -80,7 +81,9 @@ class MainWindow(QMainWindow):
         self.runner = SimulationRunner(self)
         self.exporter = Exporter(self)
         self.last_results = None
-        self.results = ResultsPanel(lambda: self.runner.export("csv"), lambda: self.runner.export("json"))
+        self.reporter = Reporter(self)
+        self.results = ResultsPanel(lambda: self.runner.export("csv"), lambda: self.runner.export("json"),
+                                    export_report=self.reporter.ask_and_write, select_edge=self.select_edge_at)
         # In a scroll area, so the bottom docks can be low on a laptop screen.
         self.results_dock = self._dock("Results", _scrolling(self.results), Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.problems_dock, self.results_dock)
@@ -112,7 +115,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &Recent")
         file_menu.addActions([a.save, a.save_as, a.revert])
         file_menu.addSeparator()
-        file_menu.addActions([a.export, a.cancel_export])
+        file_menu.addActions([a.export, a.cancel_export, a.report])
         file_menu.addAction(a.calibrate)
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
@@ -196,6 +199,8 @@ class MainWindow(QMainWindow):
         a.calibrate.triggered.connect(lambda: calibrating.ask_and_apply(self))
         a.cancel_export.triggered.connect(self.exporter.cancel)
         a.cancel_export.setEnabled(False)
+        a.report.triggered.connect(self.reporter.ask_and_write)
+        a.report.setEnabled(False)
         self.view.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f} %"))
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):  # Qt 6.5+: follow the desktop live
@@ -251,6 +256,7 @@ class MainWindow(QMainWindow):
     def _forget_results(self, flow=None) -> None:
         self.last_results = None
         self.results.clear()
+        self.actions.report.setEnabled(False)
 
     def _update_counts(self) -> None:
         flow = self.document.flow
@@ -470,6 +476,16 @@ class MainWindow(QMainWindow):
             target.setSelected(True)
             self.view.centerOn(target)
 
+    def select_edge_at(self, index: int) -> None:
+        """Select and show the flow's edge number ``index`` (a Sankey stream was clicked)."""
+        edges = self.document.flow.edges
+        if 0 <= index < len(edges):
+            self.scene.clearSelection()
+            item = self.scene.edge_item(edges[index])
+            if item is not None:
+                item.setSelected(True)
+                self.view.centerOn(item)
+
     def about(self) -> None:
         QMessageBox.about(self, "About flowsim", f"<b>flowsim {__version__}</b><p>Draw, simulate and animate lead-generation flows.</p>")
 
@@ -500,7 +516,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             event.ignore()
             return
-        for worker in (self.runner, self.exporter):  # never leave a thread running behind
+        for worker in (self.runner, self.exporter, self.reporter):  # never leave a thread running behind
             if worker.task is not None:
                 worker.task.cancel()
                 worker.task.wait()

@@ -1,215 +1,183 @@
-"""The results panel: funnel, leakage per node, time-to-SQL, reps, cost per SQL, a chart."""
+"""The results panel: the last run's charts, each with its table one click away.
+
+Charts come from :mod:`flowsim.render.charts` (the report draws the same ones); tables
+from :mod:`flowsim.render.tables` (the report prints the same numbers). The charts'
+canvases, and matplotlib with them, are made when the first results arrive.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPainterPath, QPen
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget,
-    QVBoxLayout, QWidget,
+    QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QStackedWidget, QTableWidget, QTableWidgetItem,
+    QTabWidget, QVBoxLayout, QWidget,
 )
 
-from flowsim.gui.painter import qcolor
+from flowsim.render.theme import LIGHT, Theme
 
-__all__ = ["ResultsPanel", "in_progress_series", "LeadsChart"]
+__all__ = ["ResultsPanel", "TABS"]
 
-_FUNNEL = [
-    ("arrivals", "Arrivals (visits)", None),
-    ("leads", "Leads", "arrival_to_lead"),
-    ("mqls", "MQLs", "lead_to_mql"),
-    ("sqls", "SQLs", "mql_to_sql"),
-    ("customers", "Customers", "sql_to_customer"),
-]
-
-
-def _num(metric: Any, digits: int = 0) -> str:
-    mean = getattr(metric, "mean", None)
-    if mean is None:
-        return "–"
-    return f"{mean:,.{digits}f}"
+#: tab title → (chart keys side by side, table keys one under the other)
+TABS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "Funnel && flow": (("funnel", "sankey"), ("funnel", "edges")),
+    "Leakage": (("leakage",), ("nodes",)),
+    "Time to": (("time_to",), ("time_to",)),
+    "Over time": (("over_time",), ("over_time",)),
+    "Channels": (("channels",), ("channels",)),
+}
+_EMPTY = "No simulation yet: press Run (F5)."
 
 
-def _ci(metric: Any, digits: int = 0) -> str:
-    low, high = getattr(metric, "ci95", (None, None))
-    if low is None or high is None or low == high:
-        return ""
-    return f"{low:,.{digits}f} – {high:,.{digits}f}"
-
-
-def _pct(metric: Any) -> str:
-    mean = getattr(metric, "mean", None)
-    return "–" if mean is None else f"{mean:.1%}"
-
-
-def _days(value: float | None) -> str:
-    if value is None:
-        return "–"
-    if value < 1 / 24:
-        return f"{value * 1440:.0f} min"
-    if value < 1:
-        return f"{value * 24:.1f} h"
-    return f"{value:.1f} d"
-
-
-def in_progress_series(trace: Any, days: float, points: int = 200) -> list[tuple[float, float]]:
-    """Leads in the flow over time, from the first replication's trace (scaled up by the
-    trace's sampling, so it estimates all leads)."""
-    if trace is None or not trace.events:
-        return []
-    changes = []
-    for event in trace.events:
-        if event.event == "arrive":
-            changes.append((event.time, 1))
-        elif event.event in ("leak", "sink"):
-            changes.append((event.time, -1))
-    changes.sort()
-    step = days / points
-    series, level, k = [], 0, 0
-    for i in range(points + 1):
-        t = i * step
-        while k < len(changes) and changes[k][0] <= t:
-            level += changes[k][1]
-            k += 1
-        series.append((t, level * trace.every))
-    return series
-
-
-class LeadsChart(QWidget):
-    """A small line chart of leads in the flow over simulated days."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.series: list[tuple[float, float]] = []
-        self.setMinimumHeight(60)
-
-    def set_series(self, series: list[tuple[float, float]]) -> None:
-        self.series = series
-        self.update()
-
-    def paintEvent(self, event) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pal = self.palette()
-        painter.fillRect(self.rect(), pal.base())
-        if len(self.series) < 2:
-            painter.setPen(pal.placeholderText().color())
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Run a simulation to see leads in the flow over time")
-            return
-        box = QRectF(self.rect()).adjusted(48, 12, -12, -26)
-        top = max(v for _, v in self.series) or 1.0
-        end = self.series[-1][0] or 1.0
-        painter.setPen(QPen(pal.mid().color(), 1))
-        painter.drawLine(box.bottomLeft(), box.bottomRight())
-        painter.drawLine(box.bottomLeft(), box.topLeft())
-        painter.setPen(pal.text().color())
-        painter.drawText(QRectF(0, box.top() - 6, 44, 14), Qt.AlignmentFlag.AlignRight, f"{top:,.0f}")
-        painter.drawText(QRectF(0, box.bottom() - 8, 44, 14), Qt.AlignmentFlag.AlignRight, "0")
-        painter.drawText(QRectF(box.left(), box.bottom() + 4, box.width(), 16), Qt.AlignmentFlag.AlignCenter,
-                         f"leads in the flow over {end:g} days")
-        path = QPainterPath()
-        for i, (t, v) in enumerate(self.series):
-            point = QPointF(box.left() + box.width() * t / end, box.bottom() - box.height() * v / top)
-            path.moveTo(point) if i == 0 else path.lineTo(point)
-        painter.setPen(QPen(qcolor("#2E90FA"), 2))
-        painter.drawPath(path)
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
+def _table(numeric: tuple[bool, ...] = ()) -> QTableWidget:
+    table = QTableWidget(0, 0)
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    # Columns as wide as their contents and no wider: in a wide dock a stretched column
-    # would push its figures far from the row's name.
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(False)
+    table.setAlternatingRowColors(True)
+    # the columns share the panel's width, so a wide dock spreads them instead of leaving
+    # a blank band on the right; a narrow one scrolls
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    header.setMinimumSectionSize(70)
     return table
 
 
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+def _fill(table: QTableWidget, headers: tuple[str, ...], rows: tuple[tuple[str, ...], ...], numeric: tuple[bool, ...]) -> None:
+    table.clear()
+    table.setColumnCount(len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+    right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    for c, is_number in enumerate(numeric):
+        if is_number:
+            table.horizontalHeaderItem(c).setTextAlignment(right)
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             item = QTableWidgetItem(text)
-            if c > 0:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if numeric[c]:
+                item.setTextAlignment(right)
             table.setItem(r, c, item)
 
 
 class ResultsPanel(QWidget):
-    """Shows the last run's results; ``export_csv``/``export_json`` hooks save them."""
+    """Shows the last run's results; ``export_csv``/``export_json``/``export_report``
+    hooks save them, ``select_edge(index)`` is called when a Sankey stream is clicked."""
 
-    def __init__(self, export_csv: Callable[[], None], export_json: Callable[[], None], parent: QWidget | None = None) -> None:
+    def __init__(self, export_csv: Callable[[], None], export_json: Callable[[], None],
+                 export_report: Callable[[], None] | None = None,
+                 select_edge: Callable[[int], None] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.results: Any = None
-        self.summary = QLabel("No simulation yet: press Run (F5).")
+        self.flow: Any = None
+        self.theme: Theme = LIGHT
+        self.select_edge = select_edge
+        self.summary = QLabel(_EMPTY)
         self.summary.setObjectName("results_summary")
         self.summary.setWordWrap(True)
         self.tabs = QTabWidget()
-        self.funnel = _table(["Stage", "Mean", "Conversion", "95 % CI"])
-        self.nodes = _table(["Node", "Entered", "Leaked", "Leak %", "Wait", "Time in node", "Utilization", "Went cold"])
-        self.channels = _table(["Channel", "Leads", "Cost", "Cost per SQL", "Customers"])
-        self.times = _table(["Time to", "Mean", "Median", "90th percentile", "Leads"])
-        self.chart = LeadsChart()
-        for widget, title in ((self.funnel, "Funnel"), (self.nodes, "Leakage by node"), (self.channels, "Channels"),
-                              (self.times, "Time to SQL"), (self.chart, "Leads over time")):
-            self.tabs.addTab(widget, title)
-        csv_button = QPushButton("Export CSV…")
-        csv_button.clicked.connect(export_csv)
-        json_button = QPushButton("Export JSON…")
-        json_button.clicked.connect(export_json)
-        self.buttons = (csv_button, json_button)
-        for button in self.buttons:
+        self.tabs.setDocumentMode(True)
+        self.views: dict[str, Any] = {}            # chart key → ChartView, made on the first run
+        self.tables: dict[str, QTableWidget] = {}  # table key → its widget
+        self.stacks: list[QStackedWidget] = []
+        self._chart_rows: dict[str, QWidget] = {}
+        for title, (charts, tables) in TABS.items():
+            stack = QStackedWidget()
+            row = QWidget()
+            QHBoxLayout(row).setContentsMargins(0, 0, 0, 0)
+            placeholder = QLabel(_EMPTY)
+            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            row.layout().addWidget(placeholder)
+            self._chart_rows[title] = row
+            column = QSplitter(Qt.Orientation.Vertical)
+            for key in tables:
+                self.tables[key] = _table()
+                self.tables[key].setObjectName(f"table_{key}")
+                column.addWidget(self.tables[key])
+            stack.addWidget(row)
+            stack.addWidget(column)
+            self.stacks.append(stack)
+            self.tabs.addTab(stack, title)
+        self.table_toggle = QPushButton("Tables")
+        self.table_toggle.setCheckable(True)
+        self.table_toggle.setToolTip("Show the numbers behind the charts (and back)")
+        self.table_toggle.toggled.connect(self.show_tables)
+        buttons = [("Export CSV…", export_csv), ("Export JSON…", export_json)]
+        if export_report is not None:
+            buttons.append(("Report…", export_report))
+        self.buttons = []
+        for text, hook in buttons:
+            button = QPushButton(text)
+            button.clicked.connect(hook)
             button.setEnabled(False)
+            self.buttons.append(button)
         head = QHBoxLayout()
         head.addWidget(self.summary, 1)
-        head.addWidget(csv_button)
-        head.addWidget(json_button)
+        head.addWidget(self.table_toggle)
+        for button in self.buttons:
+            head.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(head)
         layout.addWidget(self.tabs)
 
-    def show_results(self, results: Any, flow: Any) -> None:
-        self.results = results
+    # -- showing ---------------------------------------------------------------------------
+    def show_tables(self, on: bool) -> None:
+        """Tables instead of charts in every tab (or charts again)."""
+        for stack in self.stacks:
+            stack.setCurrentIndex(1 if on else 0)
+        if self.table_toggle.isChecked() != on:
+            self.table_toggle.setChecked(on)
+
+    def _ensure_views(self) -> None:
+        if self.views:
+            return
+        from flowsim.gui.chartview import ChartView  # imports matplotlib: only now
+
+        for title, (charts, _) in TABS.items():
+            layout = self._chart_rows[title].layout()
+            placeholder = layout.takeAt(0).widget()
+            placeholder.deleteLater()
+            for key in charts:
+                view = ChartView(key, self._picked)
+                view.setObjectName(f"chart_{key}")
+                self.views[key] = view
+                # side by side, the funnel takes two fifths, the flow beside it three
+                layout.addWidget(view, {"funnel": 2, "sankey": 3}.get(key, 1))
+
+    def show_results(self, results: Any, flow: Any, theme: Theme | None = None) -> None:
+        """Draw every chart and fill every table from ``results`` (of ``flow``), replacing
+        what the last run showed."""
+        from flowsim.render.charts import count, span
+        from flowsim.render.tables import results_tables, series_table
+
+        self.results, self.flow = results, flow
+        self.theme = theme or self.theme
         config = results.config
         funnel = results.funnel
-        sql_time = results.time_to["sql"]
         self.summary.setText(
-            f"<b>{_num(funnel['sqls'])} SQLs</b> and <b>{_num(funnel['customers'])} customers</b> from "
-            f"{_num(funnel['leads'])} leads in {config.days:g} days · time to SQL {_days(sql_time['median'].mean)} "
-            f"(median) · {config.replications} replications, seed {config.seed}"
+            f"<b>{count(funnel['sqls'].mean)} SQLs</b> and <b>{count(funnel['customers'].mean)} customers</b> from "
+            f"{count(funnel['leads'].mean)} leads in {config.days:g} days · time to SQL "
+            f"{span(results.time_to['sql']['median'].mean)} (median) · {config.replications} replications, "
+            f"seed {config.seed}"
         )
-        _fill(self.funnel, [
-            [label, _num(funnel[key]), _pct(funnel[rate]) if rate else "", _ci(funnel[key])]
-            for key, label, rate in _FUNNEL
-        ])
-        titles = {node.id: node.title for node in flow.nodes}
-        rows = []
-        for node_id, m in results.nodes.items():
-            entered = m["entered"].mean or 0.0
-            leaked = m["leaked"].mean or 0.0
-            util = m["utilization"].mean
-            rows.append([
-                titles.get(node_id, node_id), _num(m["entered"]), _num(m["leaked"]),
-                f"{leaked / entered:.1%}" if entered else "–", _days(m["wait_days"].mean),
-                _days(m["time_in_node_days"].mean), "–" if util is None else f"{util:.0%}", _num(m["cold"]),
-            ])
-        _fill(self.nodes, rows)
-        _fill(self.channels, [
-            [titles.get(cid, cid), _num(m["leads"]), "$" + _num(m["cost"]), "$" + _num(m["cost_per_sql"]), _num(m["customers"])]
-            for cid, m in results.channels.items()
-        ])
-        _fill(self.times, [
-            [label, _days(results.time_to[key]["mean"].mean), _days(results.time_to[key]["median"].mean),
-             _days(results.time_to[key]["p90"].mean), _num(results.time_to[key]["count"])]
-            for key, label in (("mql", "MQL"), ("sql", "SQL"), ("customer", "Customer"))
-        ])
-        self.chart.set_series(in_progress_series(results.trace, config.days))
+        self._ensure_views()
+        for view in self.views.values():
+            view.show_results(results, flow, self.theme)
+        for table in list(results_tables(results, flow)) + [series_table(results, flow)]:
+            if table.key in self.tables:
+                _fill(self.tables[table.key], table.headers, table.rows, table.numeric)
         for button in self.buttons:
             button.setEnabled(True)
+
+    def draw_now(self) -> None:
+        """Render every chart at once (the window otherwise draws a chart when it shows)."""
+        for view in self.views.values():
+            view.draw_now()
+
+    def _picked(self, gid: str) -> None:
+        if gid.startswith("edge-") and self.select_edge is not None:
+            self.select_edge(int(gid[5:]))
 
     def mark_outdated(self) -> None:
         text = self.summary.text()
@@ -219,9 +187,10 @@ class ResultsPanel(QWidget):
 
     def clear(self) -> None:
         self.results = None
-        self.summary.setText("No simulation yet: press Run (F5).")
-        for table in (self.funnel, self.nodes, self.channels, self.times):
+        self.summary.setText(_EMPTY)
+        for table in self.tables.values():
             table.setRowCount(0)
-        self.chart.set_series([])
+        for view in self.views.values():
+            view.clear()
         for button in self.buttons:
             button.setEnabled(False)

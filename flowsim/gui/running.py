@@ -95,13 +95,14 @@ class SimulationRunner(TaskOwner):
     def succeeded(self, results: Any) -> str:
         window = self.window
         window.last_results = results
-        window.results.show_results(results, self._flow)
+        window.results.show_results(results, self._flow, window.scene.theme)
+        window.actions.report.setEnabled(True)
         stats, volumes = run_overlay(results, window.document.flow)
         window.scene.set_overlay(stats, volumes)
         window.results_dock.show()
         window.results_dock.raise_()
-        if window.results_dock.height() < 260:  # room for the funnel's five rows
-            window.resizeDocks([window.results_dock], [280], Qt.Orientation.Vertical)
+        if window.results_dock.height() < 340:  # room for the charts' labels to stay apart
+            window.resizeDocks([window.results_dock], [360], Qt.Orientation.Vertical)
         return "Simulation finished"
 
     def export(self, kind: str) -> None:

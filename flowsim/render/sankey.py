@@ -14,6 +14,7 @@ leads, and the subtitle says how many visitors were left out.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +29,7 @@ __all__ = ["Stream", "draw_sankey"]
 
 _BAR = 0.06     # node bar width, in columns
 _GAP = 0.1      # space between nodes in a column (room for a label), share of the height
-_LABEL = 0.15   # least distance between the middles of two nodes in a column (two-line labels)
+_FONT = 7.5     # labels, in points
 _C4 = (MPath.MOVETO, MPath.CURVE4, MPath.CURVE4, MPath.CURVE4)
 
 
@@ -116,6 +117,18 @@ def draw_sankey(ax: Any, results: Any, flow: Flow, theme: Theme) -> list[Stream]
     for n in sorted(nodes, key=lambda n: n.position[1]):
         by_column.setdefault(column[n.id], []).append(n)
     tallest = max(sum(value[n.id] for n in col) for col in by_column.values())
+    # A label stays within its column's gap: titles wrap to what the figure's width allows,
+    # and nodes in a column keep their labels' height apart (sizes from the figure's).
+    fig = ax.get_figure()
+    column_px = fig.get_figwidth() * fig.dpi * 0.96 / (len(xs) - 1 + 0.8)
+    chars = max(5, int((column_px * (1 - _BAR) - 12) / (_FONT / 72 * fig.dpi * 0.6)))
+    line = (_FONT / 72 * fig.dpi * 1.15) / max(fig.get_figheight() * fig.dpi * 0.8, 1.0) * 1.3  # in data units
+    labels: dict[str, str] = {}
+    for n in nodes:
+        lines = textwrap.wrap(n.title, chars, break_long_words=False) or [n.id]
+        if len(lines) > 2:
+            lines = [lines[0], lines[1] + "…"]
+        labels[n.id] = "\n".join(lines + [f"{value[n.id]:,.0f}"])
     rows = max(len(col) for col in by_column.values())
     gap = _GAP
     scale = (1.0 - gap * (rows - 1)) / tallest  # data units per lead
@@ -123,13 +136,15 @@ def draw_sankey(ax: Any, results: Any, flow: Flow, theme: Theme) -> list[Stream]
     for c, col in by_column.items():
         height = sum(value[n.id] * scale for n in col) + gap * (len(col) - 1)
         top = 0.5 + height / 2
-        last_mid = None
+        last_mid, last_lines = None, 0
         for n in col:
             h = value[n.id] * scale
-            if last_mid is not None and last_mid - (top - h / 2) < _LABEL:
-                top = last_mid - _LABEL + h / 2  # two tiny nodes: keep their labels apart
+            lines = labels[n.id].count("\n") + 1
+            apart = (last_lines + lines) / 2 * line + 0.01
+            if last_mid is not None and last_mid - (top - h / 2) < apart:
+                top = last_mid - apart + h / 2  # two small nodes: keep their labels apart
             span[n.id] = (top - h, top)
-            last_mid = top - h / 2
+            last_mid, last_lines = top - h / 2, lines
             top -= h + gap
     y_of = {nid: (lo + hi) / 2 for nid, (lo, hi) in span.items()}
     out_next = {nid: hi for nid, (lo, hi) in span.items()}   # slots fill from the top down
@@ -188,21 +203,21 @@ def draw_sankey(ax: Any, results: Any, flow: Flow, theme: Theme) -> list[Stream]
         stream = Stream(n.id, None, None, leaked, w)
         stream.patch = PathPatch(_ribbon(x0, a, x0 + 0.22, (a[0] - drop, a[1] - drop)), facecolor=theme.alert,
                                  edgecolor="none", alpha=0.55, gid=f"leak-{n.id}", picker=True)
-        stream.label_at = (x0 + 0.22, a[0] - drop)  # type: ignore[attr-defined]
+        stream.label_at = (x0 + 0.22, a[0] - drop)  # type: ignore[attr-defined]  # under the stub
         streams.append(stream)
     for s in streams:
         ax.add_patch(s.patch)
         if s.edge is None:
             x, y = s.label_at  # type: ignore[attr-defined]
-            ax.text(x + 0.01, y, f"lost {s.value:,.0f}", ha="left", va="center", fontsize=7.5, color=theme.alert,
+            ax.text(x, y, f"lost {s.value:,.0f}", ha="center", va="top", fontsize=_FONT, color=theme.alert,
                     zorder=5)
     for n in nodes:
         lo, hi = span[n.id]
         c = column[n.id]
         ax.add_patch(Rectangle((c, lo), _BAR, max(hi - lo, 0.004), facecolor=colors[n.id], edgecolor="none",
                                gid=f"node-{n.id}"))
-        ax.text(c + _BAR + 0.03, (lo + hi) / 2, f"{n.title}\n{value[n.id]:,.0f}", ha="left", va="center",
-                fontsize=7.5, linespacing=1.05,
+        ax.text(c + _BAR + 0.03, (lo + hi) / 2, labels[n.id], ha="left", va="center",
+                fontsize=_FONT, linespacing=1.05,
                 bbox={"boxstyle": "round,pad=0.15", "facecolor": theme.card, "edgecolor": "none", "alpha": 0.75})
     ax.set_xlim(-0.05, len(xs) - 1 + 0.75)
     ax.set_ylim(min(lane, bottom - 0.1) - 0.02, 1.02)

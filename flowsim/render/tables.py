@@ -14,7 +14,7 @@ from typing import Any
 from flowsim.model.flow import Flow
 from flowsim.render.charts import FUNNEL, MILESTONES, count, money, span
 
-__all__ = ["Table", "results_tables", "interval", "kpis", "Kpi"]
+__all__ = ["Table", "results_tables", "series_table", "interval", "kpis", "Kpi"]
 
 
 @dataclass(frozen=True)
@@ -118,3 +118,19 @@ def results_tables(results: Any, flow: Flow) -> list[Table]:
         Table("time_to", "Time to MQL, SQL and customer", ("From lead to", "Mean", "Median", "90th percentile", "Leads"),
               tuple(times), (False, True, True, True, True)),
     ]
+
+
+def series_table(results: Any, flow: Flow) -> Table:
+    """Day by day: leads in the flow (with its interval) and each queue's length."""
+    titles = {node.id: node.title for node in flow.nodes}
+    series = results.in_flow
+    queues = list(results.queues.items())
+    headers = ("Day", "Leads in the flow", "95 % interval") + tuple(f"Waiting at {titles.get(n, n)}" for n, _ in queues)
+    rows = []
+    if series is not None:
+        for d, mean in enumerate(series.mean):
+            low, high = series.low[d], series.high[d]
+            rows.append((f"{d + 1}", count(round(mean, 1)), "" if low == high else f"{count(round(low, 1))} – {count(round(high, 1))}")
+                        + tuple(f"{q.mean[d]:.2f}" for _, q in queues))
+    return Table("over_time", "Leads in the flow and waiting, day by day", headers, tuple(rows),
+                 (True,) * len(headers))

@@ -138,13 +138,16 @@ def _num(value: float | None, digits: int = 0) -> str:
 
 
 def _pm(metric: Any, digits: int = 0) -> str:
-    """``mean ± half-width`` of a metric."""
+    """``mean ± half-width`` of a metric, or ``mean (low–high)`` when its interval was
+    clipped at 0 and is no longer symmetric (the same bounds as the JSON and the app)."""
     if metric.mean is None:
         return "–"
     low, high = metric.ci95
     half = (high - low) / 2 if low is not None and high is not None else 0.0
     if half <= 0:
         return _num(metric.mean, digits)
+    if abs((metric.mean - low) - (high - metric.mean)) > 1e-9 * max(1.0, abs(metric.mean)):
+        return f"{_num(metric.mean, digits)} ({_num(low, digits)}–{_num(high, digits)})"
     return f"{_num(metric.mean, digits)} ± {_num(half, digits)}"
 
 

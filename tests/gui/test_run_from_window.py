@@ -17,7 +17,7 @@ def test_run_shows_numbers_in_the_results_panel_and_on_the_canvas(window, qtbot,
     results = window.last_results
     assert results.config.days == 30 and results.config.replications == 2
     # A number from the panel: the leads row of the funnel equals the run's mean.
-    table = window.results.funnel
+    table = window.results.tables["funnel"]
     row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "Leads")
     assert table.item(row, 1).text() == f"{results.funnel['leads'].mean:,.0f}"
     assert "SQLs" in window.results.summary.text()
