@@ -480,11 +480,12 @@ class MainWindow(QMainWindow):
         """Select and show the flow's edge number ``index`` (a Sankey stream was clicked)."""
         edges = self.document.flow.edges
         if 0 <= index < len(edges):
+            if self.scene.far:  # far out edges are drawn plain and cannot be selected
+                self.view.set_zoom(0.6)
             self.scene.clearSelection()
             item = self.scene.edge_item(edges[index])
-            if item is not None:
-                item.setSelected(True)
-                self.view.centerOn(item)
+            item.setSelected(True)
+            self.view.centerOn(item)
 
     def about(self) -> None:
         QMessageBox.about(self, "About flowsim", f"<b>flowsim {__version__}</b><p>Draw, simulate and animate lead-generation flows.</p>")
