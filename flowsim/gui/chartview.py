@@ -38,6 +38,7 @@ class ChartView(QWidget):
         self.on_pick = on_pick
         self.canvas.mpl_connect("pick_event", self._picked)
         self._shown: tuple[Any, Any, Any] | None = None
+        self._stale = False  # results given but not drawn yet (the view was hidden)
         # Charts whose labels are laid out for the figure's size (the Sankey wraps its
         # titles to the columns' width) are drawn again once a resize settles.
         self._relayout = QTimer(self, singleShot=True, interval=150)
@@ -49,16 +50,30 @@ class ChartView(QWidget):
         layout.addWidget(self.canvas)
 
     def show_results(self, results: Any, flow: Any, theme: Any) -> None:
-        """Draw the chart of ``results`` in place of the one shown (drawn when next painted)."""
+        """Show the chart of ``results`` in place of the one shown: at once if this view is
+        on screen, else when it is first shown (a run's end then costs only the charts in
+        sight, not those in the other tabs)."""
+        self._shown = (results, flow, theme)
+        self._stale = True
+        if self.isVisible():
+            self._build()
+
+    def _build(self) -> None:
         from flowsim.render.charts import draw
 
-        self._shown = (results, flow, theme)
-        draw(self.key, self.figure, results, flow, theme)
+        draw(self.key, self.figure, *self._shown)
+        self._stale = False
         self.canvas.draw_idle()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale and self._shown is not None:
+            self._build()
 
     def clear(self) -> None:
         """Show nothing (the results it showed are gone)."""
         self._shown = None
+        self._stale = False
         self.figure.clear()
         self.canvas.draw_idle()
 
@@ -67,7 +82,9 @@ class ChartView(QWidget):
             self.show_results(*self._shown)
 
     def draw_now(self) -> None:
-        """Render at once (benchmarks and pictures; the window draws when it paints)."""
+        """Build and render at once, shown or not (benchmarks, pictures)."""
+        if self._stale and self._shown is not None:
+            self._build()
         self.canvas.draw()
 
     def _picked(self, event) -> None:
