@@ -1,5 +1,6 @@
 """Make the pictures the README shows: the editor on the default template as it opens,
-on a laptop screen and on a desk screen, its animated export (docs/images/lead-flow.gif)
+on a laptop screen and on a desk screen, the results panel after a run (funnel and flow)
+and the first page of that run's report, its animated export (docs/images/lead-flow.gif)
 and the slides of its deck (docs/images/deck.png).
 
 Run under a display (``xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python
@@ -83,6 +84,48 @@ def exports() -> None:
         sheet.save(IMAGES / "deck.png", optimize=True)
 
 
+def shoot_results(app: QApplication, folder: str) -> None:
+    """results-panel.png (the dock after a run of the default template) and report.png."""
+    settings = QSettings(str(Path(folder) / "results.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings=settings, ask=False)
+    window.resize(1500, 880)
+    window.open_template(DEFAULT_TEMPLATE)
+    window.show()
+
+    def run() -> None:
+        window.runner.run(days=90, replications=10, seed=42)
+        QTimer.singleShot(200, wait)
+
+    def wait() -> None:
+        if window.runner.busy:
+            QTimer.singleShot(200, wait)
+            return
+        window.results.tabs.setCurrentIndex(0)  # funnel and flow
+        QTimer.singleShot(600, take)
+
+    def take() -> None:
+        app.processEvents()
+        window.results_dock.grab().save(str(IMAGES / "results-panel.png"))
+        report_picture(window)
+        window.close()
+        app.quit()
+
+    QTimer.singleShot(700, run)
+    app.exec()
+
+
+def report_picture(window) -> None:
+    """The report's first page (what opens first: headline numbers, settings, diagram)."""
+    import cairosvg
+
+    from flowsim.render.report import report_parts
+    from flowsim.render.reportpdf import pdf_pages
+
+    parts = report_parts(window.results.flow, window.last_results, window.scene.theme)
+    first = pdf_pages(parts, window.scene.theme)[0]
+    cairosvg.svg2png(bytestring=first.encode("utf-8"), write_to=str(IMAGES / "report.png"), output_width=900)
+
+
 def main() -> None:
     exports()
     if "--exports" in sys.argv:
@@ -92,6 +135,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for name, size, selected in SHOTS:
             shoot(app, folder, name, size, selected)
+        shoot_results(app, folder)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 
 Each A4 page is an SVG of its own (the charts and the diagram nested in it as they are in
 the HTML report); cairosvg draws the pages one after another onto one cairo PDF surface.
-The pages: the summary (headline numbers, settings, the diagram), then three charts a
-page, then the tables (as many pages as they need).
+The pages: the summary (headline numbers, settings, the diagram) with the first charts
+that fit under it, the other charts as many a page as fit, then the tables (as many
+pages as they need).
 """
 
 from __future__ import annotations
@@ -114,17 +115,17 @@ def pdf_pages(parts: Any, theme: Theme = LIGHT) -> list[str]:
     room = PAGE_H - 50 - y
     height = min(room, _CONTENT * h / w)
     body.append(_nest(parts.diagram_svg, _M, y, _CONTENT, height))
-    pages.append(_page(body, theme, title, 1))
-    # the charts, three a page
-    charts = list(parts.charts)
-    for first in range(0, len(charts), 3):
-        body, y = [], _M
-        for key, chart_title, svg in charts[first:first + 3]:
-            w, h = _size(svg)
-            height = _CONTENT * h / w
-            body.append(_nest(svg, _M, y, _CONTENT, height))
-            y += height + 24
-        pages.append(_page(body, theme, title, len(pages) + 1))
+    y += height + 24
+    # the charts, in order, as many on a page as fit (the funnel under the diagram)
+    for key, chart_title, svg in parts.charts:
+        w, h = _size(svg)
+        height = _CONTENT * h / w
+        if y + height > PAGE_H - 50:
+            pages.append(_page(body, theme, title, len(pages) + 1))
+            body, y = [], _M
+        body.append(_nest(svg, _M, y, _CONTENT, height))
+        y += height + 24
+    pages.append(_page(body, theme, title, len(pages) + 1))
     # the tables, flowing over as many pages as they need
     body, y = [], _M
     for table in parts.tables:
