@@ -6,7 +6,7 @@ and each node's leaks are a red stream of their own that drops away to the right
 edge back to an earlier column (sales passing a lead back to nurture) runs under the
 diagram in a lane of its own.
 
-When every channel feeds a capture form straight away, the diagram starts at the leads:
+Where channels feed a capture form straight away, the diagram starts at the leads:
 visitors who abandon the form usually outnumber leads twenty to one and would squeeze the
 rest of the flow into a thread. The streams into the forms then carry each channel's
 leads, and the subtitle says how many visitors were left out.
@@ -77,15 +77,20 @@ def _loop(xs: float, a: tuple[float, float], xt: float, b: tuple[float, float], 
 
 
 def _from_leads(flow: Flow) -> set[str]:
-    """The capture forms to start at, if every source feeds one straight away; else none."""
+    """The capture forms to start at: those fed only by channels that go nowhere else."""
     kinds = {node.id: node.kind for node in flow.nodes}
-    sources = [node.id for node in flow.nodes if node.kind == "source"]
-    forms: set[str] = set()
-    for sid in sources:
-        out = [e.target for e in flow.edges if e.source == sid]
-        if len(out) != 1 or kinds.get(out[0]) != "capture":
-            return set()
-        forms.add(out[0])
+    out: dict[str, list[str]] = {}
+    into: dict[str, list[str]] = {}
+    for e in flow.edges:
+        out.setdefault(e.source, []).append(e.target)
+        into.setdefault(e.target, []).append(e.source)
+    forms = set()
+    for node in flow.nodes:
+        feeders = into.get(node.id, [])
+        if node.kind == "capture" and feeders and all(
+            kinds.get(s) == "source" and out.get(s) == [node.id] for s in feeders
+        ):
+            forms.add(node.id)
     return forms
 
 
