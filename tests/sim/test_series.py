@@ -106,3 +106,25 @@ def test_no_interval_in_the_json_goes_below_zero_even_for_rare_events():
     walk(json.loads(results.to_json()))
     assert lows and all(low is None or low >= 0 for low in lows)
     assert results.funnel["customers"].ci95[0] == 0.0  # clipped, not merely positive
+
+
+def test_the_cli_table_prints_a_clipped_interval_by_its_bounds():
+    import io
+
+    from flowsim.sim.command import print_table
+
+    flow = make_flow(
+        [("ads", "source", {"arrivals": {"per_day": 2}}), ("sales", "sales", {}),
+         ("won", "sink", {"outcome": "won"}), ("lost", "sink", {"outcome": "lost"})],
+        [{"from": "ads", "to": "sales"}, {"from": "sales", "to": "won", "probability": 0.02},
+         {"from": "sales", "to": "lost"}],
+    )
+    results = run(flow, days=10, replications=4, seed=3)
+    customers = results.funnel["customers"]
+    assert customers.ci95[0] == 0.0
+    out = io.StringIO()
+    print_table(results, out)
+    line = next(text for text in out.getvalue().splitlines() if text.strip().startswith("customers"))
+    assert f"{customers.mean:,.1f} (0.0–{customers.ci95[1]:,.1f})" in line
+    leads = next(text for text in out.getvalue().splitlines() if text.strip().startswith("leads"))
+    assert "±" in leads  # an interval that was not clipped stays mean ± half
