@@ -105,12 +105,13 @@ def draw_sankey(ax: Any, results: Any, flow: Flow, theme: Theme) -> list[Stream]
     if forms:
         for nid in forms:
             skipped += leak_value[nid]
-            value[nid] = (results.nodes[nid]["exited"].mean or 0.0) + (results.nodes[nid]["in_progress"].mean or 0.0)
+            value[nid] = 0.0
             leak_value[nid] = 0.0
         for i, e in enumerate(flow.edges[: len(edge_value)]):
             if e.target in forms and e.source in results.channels:
                 edge_value[i] = results.channels[e.source]["leads"].mean or 0.0
                 value[e.source] = edge_value[i]
+                value[e.target] += edge_value[i]  # a form is as tall as the leads it made
     if not nodes or max(value.values(), default=0.0) <= 0:
         ax.set_axis_off()
         ax.text(0.5, 0.5, "No lead entered the flow", ha="center", va="center", color=theme.muted, transform=ax.transAxes)
@@ -127,7 +128,9 @@ def draw_sankey(ax: Any, results: Any, flow: Flow, theme: Theme) -> list[Stream]
     fig = ax.get_figure()
     column_px = fig.get_figwidth() * fig.dpi * 0.96 / (len(xs) - 1 + 0.8)
     chars = max(5, int((column_px * (1 - _BAR) - 12) / (_FONT / 72 * fig.dpi * 0.6)))
-    line = (_FONT / 72 * fig.dpi * 1.15) / max(fig.get_figheight() * fig.dpi * 0.8, 1.0) * 1.3  # in data units
+    # one text line in data units: the axes get ~70 % of the height, and loops under the
+    # diagram stretch the y range to about 1.6
+    line = (_FONT / 72 * fig.dpi * 1.15) / max(fig.get_figheight() * fig.dpi * 0.7, 1.0) * 1.6
     labels: dict[str, str] = {}
     for n in nodes:
         lines = textwrap.wrap(n.title, chars, break_long_words=False) or [n.id]
@@ -144,7 +147,7 @@ def draw_sankey(ax: Any, results: Any, flow: Flow, theme: Theme) -> list[Stream]
         last_mid, last_lines = None, 0
         for n in col:
             h = value[n.id] * scale
-            lines = labels[n.id].count("\n") + 1
+            lines = labels[n.id].count("\n") + 1 + (leak_value[n.id] > 0)
             apart = (last_lines + lines) / 2 * line + 0.01
             if last_mid is not None and last_mid - (top - h / 2) < apart:
                 top = last_mid - apart + h / 2  # two small nodes: keep their labels apart
@@ -208,22 +211,22 @@ def draw_sankey(ax: Any, results: Any, flow: Flow, theme: Theme) -> list[Stream]
         stream = Stream(n.id, None, None, leaked, w)
         stream.patch = PathPatch(_ribbon(x0, a, x0 + 0.22, (a[0] - drop, a[1] - drop)), facecolor=theme.alert,
                                  edgecolor="none", alpha=0.55, gid=f"leak-{n.id}", picker=True)
-        stream.label_at = (x0 + 0.22, a[0] - drop)  # type: ignore[attr-defined]  # under the stub
         streams.append(stream)
     for s in streams:
         ax.add_patch(s.patch)
-        if s.edge is None:
-            x, y = s.label_at  # type: ignore[attr-defined]
-            ax.text(x, y, f"lost {s.value:,.0f}", ha="center", va="top", fontsize=_FONT, color=theme.alert,
-                    zorder=5)
     for n in nodes:
         lo, hi = span[n.id]
         c = column[n.id]
         ax.add_patch(Rectangle((c, lo), _BAR, max(hi - lo, 0.004), facecolor=colors[n.id], edgecolor="none",
                                gid=f"node-{n.id}"))
-        ax.text(c + _BAR + 0.03, (lo + hi) / 2, labels[n.id], ha="left", va="center",
-                fontsize=_FONT, linespacing=1.05,
-                bbox={"boxstyle": "round,pad=0.15", "facecolor": theme.card, "edgecolor": "none", "alpha": 0.75})
+        box = {"boxstyle": "round,pad=0.15", "facecolor": theme.card, "edgecolor": "none", "alpha": 0.75}
+        leaked = leak_value[n.id]
+        # a node that leaks says how many under its name, in the leaks' red
+        ax.text(c + _BAR + 0.03, (lo + hi) / 2, labels[n.id], ha="left", va="bottom" if leaked > 0 else "center",
+                fontsize=_FONT, linespacing=1.05, bbox=box)
+        if leaked > 0:
+            ax.text(c + _BAR + 0.03, (lo + hi) / 2, f"lost {leaked:,.0f}", ha="left", va="top", fontsize=_FONT,
+                    color=theme.alert, bbox=box, gid=f"lost-{n.id}")
     ax.set_xlim(-0.05, len(xs) - 1 + 0.75)
     ax.set_ylim(min(lane, bottom - 0.1) - 0.02, 1.02)
     ax.set_axis_off()
