@@ -1,8 +1,7 @@
 """One replication: a SimPy environment running a :class:`~flowsim.sim.plan.Plan`.
 
-Each arrival is a generator that walks the graph, resumed by SimPy events (see
-:class:`~flowsim.sim.driver.Drive`). At every node a lead goes
-through the same steps, each skipped when the node does not configure it:
+Each arrival is a generator walking the graph, resumed by SimPy events (see ``Drive`` in
+:mod:`flowsim.sim.driver`); at every node a lead takes these steps, each skipped if unset:
 
 1. **enter** (counted);
 2. **queue** for a server when the node has ``capacity`` (or ``assignment`` reps) and a
@@ -32,7 +31,7 @@ from typing import Any, Callable
 import numpy as np
 import simpy
 
-from flowsim.errors import RuleError, SimulationError
+from flowsim.errors import RuleError
 from flowsim.rules import Assigner
 from flowsim.sim.arrivals import arrival_batches
 from flowsim.sim.config import MAX_HOPS, Cancelled
@@ -40,7 +39,7 @@ from flowsim.sim.driver import Drive, catch_up, collector_paused
 from flowsim.sim.leads import Lead, add_touch_points, refresh, score_at_node
 from flowsim.sim.money import MoneyRun
 from flowsim.sim.quantiles import TimeSketch
-from flowsim.sim.plan import NodePlan, Plan, node_error, speed_multiplier
+from flowsim.sim.plan import NodePlan, Plan, node_error, route_error, speed_multiplier
 from flowsim.sim.series import DayBins
 from flowsim.sim.streams import Purpose, blocks_of, dist_draws, generator, uniform_draws
 from flowsim.sim.trace import Trace, TraceRecorder
@@ -85,7 +84,6 @@ class NodeRun:
         self.wait_sum = self.tin_sum = 0.0
         self.wait_n = self.tin_n = 0
         self.settled_in_progress = 0  # leads counted in progress before the end (bulk visits, clocks past it)
-        self.queue_days: DayBins | None = None
         # time integrals over [warm-up, end]: all leads
         self.area = self.q_area = self.busy = 0.0
         self.present = self.q_present = self.b_present = 0
@@ -117,8 +115,7 @@ class Replication:
         self.looped = 0
         self.milestones: list[tuple[str, float, float | None, float | None, float | None]] | None = None
         self.times = {key: TimeSketch() for key in ("mql", "sql", "customer")}
-        # day by day, for the charts: every lead present (warm-up or not), and each queue
-        self.in_flow = DayBins(self.end)
+        self.in_flow = DayBins(self.end)  # leads present (warm-up or not), day by day, for the charts
         self.n_sources = max(len(plan.sources), 1)
         self.reads_age = plan.reads_age
         self.reads_waited = plan.reads_waited
@@ -134,8 +131,8 @@ class Replication:
         router = p.router
         if router is not None and not router.conditions and not router.probabilities and router.default is not None:
             node.direct = node.targets[router.default]
+        node.queue_days = DayBins(self.end) if node.queues else None  # its length, day by day
         if node.queues:
-            node.queue_days = DayBins(self.end)
             if p.assignment is not None:
                 node.assigner = Assigner.from_config(p.assignment, fields=self.plan.fields)
                 node.assign_rng = generator(self.seed, self.index, p.id, Purpose.ASSIGN)
@@ -264,8 +261,7 @@ class Replication:
             form.tin_n += int(left.sum())
             form.settled_in_progress += int((measured & ~done).sum())
             form.area += float(np.clip(np.minimum(t_out, end) - np.maximum(t_in, W), 0.0, None).sum())
-            self.in_flow.steps(t_in, 1)
-            self.in_flow.steps(t_out, -1)
+            self.in_flow.spans(t_in, t_out)
             trace = self.trace
             if trace is not None:
                 S, s = self.n_sources, src.source_pos
@@ -396,7 +392,7 @@ class Replication:
                 try:
                     j = node.router.route(fields, node.choice() if node.route_random else 0.0)
                 except RuleError as err:
-                    raise self._route_error(node, fields, err) from None
+                    raise route_error(node.p, fields, err) from None
                 if j is None:
                     self._leak(lead, node, now, trace)
                     return
@@ -586,16 +582,6 @@ class Replication:
         if won is not None:
             ch.customers += 1
             self.times["customer"].append(won - created)
-
-    def _route_error(self, node: NodeRun, fields: dict[str, Any], err: RuleError) -> SimulationError:
-        router = node.router
-        for i, rule in router.conditions:
-            try:
-                rule.fn(fields)
-            except Exception:
-                return SimulationError(f"node {node.id!r}, {node.p.edge_names[i]}: {err.message}",
-                                       line=err.line, column=err.column)
-        return node_error(node.p, err.message, err.line, err.column)
 
     def _collect(self) -> dict[str, Any]:
         from flowsim.sim.stats import collect  # the numbers' shape lives with the statistics

@@ -207,6 +207,18 @@ def node_error(node: Node | NodePlan, message: str, line: int | None = None, col
     return SimulationError(f"node {node.id!r}: {message}", line=line, column=column)
 
 
+def route_error(node: NodePlan, fields: dict[str, Any], err: RuleError) -> SimulationError:
+    """The error of a routing rule that failed on a lead at ``node``: names the edge whose
+    ``when`` failed (the first that fails on these fields), else the node."""
+    for i, rule in node.router.conditions:
+        try:
+            rule.fn(fields)
+        except Exception:
+            return SimulationError(f"node {node.id!r}, {node.edge_names[i]}: {err.message}",
+                                   line=err.line, column=err.column)
+    return node_error(node, err.message, err.line, err.column)
+
+
 def _rule_error(node: Node, err: RuleError) -> SimulationError:
     return node_error(node, err.message, err.line or node.line_of(), err.column)
 

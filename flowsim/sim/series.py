@@ -56,6 +56,11 @@ class DayBins:
         for i in np.flatnonzero(full):
             self._full[i] += int(full[i])
 
+    def spans(self, starts: np.ndarray, ends: np.ndarray) -> None:
+        """One more present over each ``[start, end)``."""
+        self.steps(starts, 1)
+        self.steps(ends, -1)
+
     def averages(self) -> list[float]:
         """The average count over each day, ``days`` numbers (the last day may be partial)."""
         level = np.cumsum(self._full[: self.days + 1])

@@ -128,3 +128,16 @@ def test_the_cli_table_prints_a_clipped_interval_by_its_bounds():
     assert f"{customers.mean:,.1f} (0.0–{customers.ci95[1]:,.1f})" in line
     leads = next(text for text in out.getvalue().splitlines() if text.strip().startswith("leads"))
     assert "±" in leads  # an interval that was not clipped stays mean ± half
+
+
+def test_a_return_on_investment_can_be_negative_and_keeps_its_interval():
+    flow = make_flow(
+        [("ads", "source", {"arrivals": {"per_day": 2}, "spend": {"per_month": 5000}}), ("sales", "sales", {}),
+         ("won", "sink", {"outcome": "won", "deal_value": 100}), ("lost", "sink", {"outcome": "lost"})],
+        [{"from": "ads", "to": "sales"}, {"from": "sales", "to": "won", "probability": 0.05},
+         {"from": "sales", "to": "lost"}],
+    )
+    results = run(flow, days=20, replications=4, seed=3)
+    roi = results.channels["ads"]["roi"]
+    assert roi.mean < 0 and roi.ci95[0] < 0  # a loss is a loss: not clipped
+    assert results.channels["ads"]["spend"].ci95[0] >= 0
