@@ -3,6 +3,8 @@ run, a Sankey stream clicked selects its edge, tables one click away, File → R
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 
 import numpy as np
@@ -46,10 +48,26 @@ def texts(fig):
     return [t.get_text() for t in fig.findobj(match=lambda a: hasattr(a, "get_text"))]
 
 
-def test_matplotlib_waits_for_the_first_run(window):
-    # A window that never runs a simulation never pays for matplotlib.
-    assert window.results.views == {}
-    assert "matplotlib.backends.backend_qtagg" not in sys.modules or window.results.views == {}
+def test_the_window_starts_without_matplotlib_and_loads_it_with_the_first_results():
+    # In a fresh process: this one has imported matplotlib already.
+    script = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from flowsim.gui.mainwindow import MainWindow\n"
+        "w = MainWindow(ask=False)\n"
+        "print('before', 'matplotlib' in sys.modules)\n"
+        "from flowsim.io import load_flow\n"
+        "from flowsim.resources import template_path\n"
+        "from flowsim.sim import SimConfig, simulate\n"
+        "flow = load_flow(template_path('lead-flow'))\n"
+        "w.results.show_results(simulate(flow, SimConfig(days=10, replications=1, jobs=1)), flow)\n"
+        "print('after', 'matplotlib' in sys.modules)\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "before False" in done.stdout and "after True" in done.stdout
 
 
 def test_the_funnel_bars_stand_for_the_runs_counts(window, qtbot, ran):
