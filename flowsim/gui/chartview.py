@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 __all__ = ["ChartView", "RELAYOUT"]
 
 #: Charts drawn again after a resize.
-RELAYOUT = frozenset({"sankey"})
+RELAYOUT = frozenset({"sankey", "funnel"})
 
 
 class ChartView(QWidget):
@@ -33,14 +33,18 @@ class ChartView(QWidget):
         self.key = key
         self.figure = Figure(layout="constrained")
         self.canvas = FigureCanvasQTAgg(self.figure)
-        self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # The canvas asks for its figure's current size, which follows the widget: in the
+        # dock's scroll area that would only ever grow. The view asks for a modest size
+        # instead and the canvas takes whatever room it gets.
+        self.canvas.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.canvas.setMinimumSize(200, 140)
         self.on_pick = on_pick
         self.canvas.mpl_connect("pick_event", self._picked)
         self._shown: tuple[Any, Any, Any] | None = None
         self._stale = False  # results given but not drawn yet (the view was hidden)
         # Charts whose labels are laid out for the figure's size (the Sankey wraps its
-        # titles to the columns' width) are drawn again once a resize settles.
+        # titles to the columns' width, the funnel makes room for its numbers) are drawn
+        # again once a resize settles.
         self._relayout = QTimer(self, singleShot=True, interval=150)
         self._relayout.timeout.connect(self._redraw)
         if key in RELAYOUT:
@@ -48,6 +52,9 @@ class ChartView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.canvas)
+
+    def sizeHint(self) -> QSize:
+        return QSize(480, 240)
 
     def show_results(self, results: Any, flow: Any, theme: Any) -> None:
         """Show the chart of ``results`` in place of the one shown: at once if this view is

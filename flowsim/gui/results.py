@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
-    QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QStackedWidget, QTableWidget, QTableWidgetItem,
-    QTabWidget, QVBoxLayout, QWidget,
+    QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QStackedWidget, QTableWidget,
+    QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from flowsim.render.theme import LIGHT, Theme
@@ -60,6 +60,14 @@ def _fill(table: QTableWidget, headers: tuple[str, ...], rows: tuple[tuple[str, 
             table.setItem(r, c, item)
 
 
+class _Page(QStackedWidget):
+    """A tab's charts or tables. They take the height the dock has and ask for little: in
+    the dock's scroll area a tall request would scroll the charts out of sight."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(480, 200)
+
+
 class ResultsPanel(QWidget):
     """Shows the last run's results; ``export_csv``/``export_json``/``export_report``
     hooks save them, ``select_edge(index)`` is called when a Sankey stream is clicked."""
@@ -79,10 +87,10 @@ class ResultsPanel(QWidget):
         self.tabs.setDocumentMode(True)
         self.views: dict[str, Any] = {}            # chart key → ChartView, made on the first run
         self.tables: dict[str, QTableWidget] = {}  # table key → its widget
-        self.stacks: list[QStackedWidget] = []
+        self.stacks: list[QStackedWidget] = []  # one _Page a tab
         self._chart_rows: dict[str, QWidget] = {}
         for title, (charts, tables) in TABS.items():
-            stack = QStackedWidget()
+            stack = _Page()
             row = QWidget()
             QHBoxLayout(row).setContentsMargins(0, 0, 0, 0)
             placeholder = QLabel(_EMPTY)

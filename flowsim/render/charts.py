@@ -27,7 +27,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from flowsim.model.flow import Flow
 from flowsim.render.look import node_color
 from flowsim.render.sankey import draw_sankey
-from flowsim.render.text import FONT_FAMILY
+from flowsim.render.text import FONT_FAMILY, text_width
 from flowsim.render.theme import LIGHT, Theme
 
 __all__ = ["CHARTS", "Chart", "draw", "figure", "svg_text", "style", "count", "span"]
@@ -143,17 +143,28 @@ def funnel(fig: Figure, results: Any, flow: Flow, theme: Theme) -> None:
                    edgecolor="none", gid="funnel-bars")
     for bar, value in zip(bars, values):
         bar.flowsim_value = value  # the count the bar stands for (its width is on a log scale)
-    for (key, label, rate), yy in zip(FUNNEL, y):
+    numbers = []
+    for key, label, rate in FUNNEL:
         m = f[key]
         ci = "" if m.ci95[0] is None or m.ci95[0] == m.ci95[1] else f"  ({count(m.ci95[0])}–{count(m.ci95[1])})"
-        ax.text(-top / 2 - top * 0.03, yy, label, ha="right", va="center", fontweight="bold")
-        ax.text(top / 2 + top * 0.03, yy + 0.13, count(m.mean) + ci, ha="left", va="center")
+        share = ""
         if rate is not None and f[rate].mean is not None:
             before = FUNNEL[[k for k, _, _ in FUNNEL].index(key) - 1][1]
-            before = before if before[:3].isupper() else before.lower()  # MQLs, SQLs stay
-            ax.text(top / 2 + top * 0.03, yy - 0.2, f"{f[rate].mean:.1%} of {before}",
-                    ha="left", va="center", color=theme.muted, fontsize=8)
-    ax.set_xlim(-top * 0.95, top * 1.45)
+            share = f"{f[rate].mean:.1%} of {before if before[:3].isupper() else before.lower()}"
+        numbers.append((label, count(m.mean) + ci, share))
+    # Room for the names and numbers beside the bars, measured at the figure's size, so a
+    # narrow panel narrows the bars rather than cutting the numbers off.
+    px = 9 / 72 * fig.dpi
+    names = max(text_width(name, px, bold=True) for name, _, _ in numbers) + 12
+    texts = max(text_width(text, px) for _, text, _ in numbers) + 14
+    bars_px = max(fig.get_figwidth() * fig.dpi * 0.96 - names - texts, 40.0)
+    gap = top * 0.03
+    for (label, text, share), yy in zip(numbers, y):
+        ax.text(-top / 2 - gap, yy, label, ha="right", va="center", fontweight="bold")
+        ax.text(top / 2 + gap, yy + 0.13, text, ha="left", va="center")
+        if share:
+            ax.text(top / 2 + gap, yy - 0.2, share, ha="left", va="center", color=theme.muted, fontsize=8)
+    ax.set_xlim(-top / 2 - top * names / bars_px, top / 2 + top * texts / bars_px)
     ax.set_ylim(-0.6, len(FUNNEL) - 0.4)
     ax.set_axis_off()
     ax.text(0.0, 0.0, "bar widths on a log scale", transform=ax.transAxes, ha="left", va="top",
