@@ -216,3 +216,13 @@ def test_a_new_flow_forgets_the_charts_and_the_report(window, qtbot, ran):
     assert window.last_results is None and not window.actions.report.isEnabled()
     assert all(not view.figure.axes for view in window.results.views.values())
     assert np.isfinite(ran.funnel["leads"].mean)
+
+
+def test_the_charts_fit_the_dock_without_scrolling(window, qtbot, ran):
+    # The dock scrolls its panel when it is lower than the panel's minimum; charts must
+    # never make the panel ask for more than the dock has, or they scroll out of sight.
+    area = window.results_dock.widget()
+    qtbot.waitUntil(lambda: window.results.height() <= area.viewport().height())
+    assert not area.verticalScrollBar().isVisible()
+    funnel = window.results.views["funnel"].canvas
+    assert funnel.height() >= 140 and funnel.isVisible()
