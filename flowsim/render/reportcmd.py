@@ -16,7 +16,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """FILE and the options of ``flowsim report``."""
     parser.add_argument("file", metavar="FILE", help="the .flow.yaml file to simulate")
     parser.add_argument("-o", "--output", metavar="OUT", required=True,
-                        help="the report to write: .html (one self-contained page) or .pdf")
+                        help="the report to write: .html (one self-contained page) or .pdf; - writes the HTML "
+                             "to standard output")
     parser.add_argument("--days", type=float, metavar="D", help="simulated days (default: the file's)")
     parser.add_argument("--warmup-days", type=float, metavar="D", dest="warmup_days",
                         help="days left out of the numbers at the start (default: the file's)")
@@ -41,9 +42,10 @@ def run(args: argparse.Namespace) -> int:
     from flowsim.sim.runner import simulate
 
     out = Path(args.output)
-    if out.suffix.lower() not in REPORT_SUFFIXES:
+    to_stdout = args.output == "-"
+    if not to_stdout and out.suffix.lower() not in REPORT_SUFFIXES:
         raise FlowError(f"cannot write a report as {out.name!r}: use a name ending in .html or .pdf")
-    if not out.resolve().parent.is_dir():
+    if not to_stdout and not out.resolve().parent.is_dir():
         raise FlowError(f"cannot write {out}: the folder {out.parent} does not exist")
     name = args.file
     flow = load_flow(name)
@@ -65,8 +67,11 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.close()
-    from flowsim.render.report import write_report
+    from flowsim.render.report import html_report, report_parts, write_report
 
+    if to_stdout:
+        sys.stdout.write(html_report(report_parts(flow, results)))
+        return 0
     write_report(out, flow, results)
     print(f"wrote the report to {out}")
     return 0

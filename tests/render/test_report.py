@@ -162,6 +162,9 @@ def test_flowsim_report_writes_html_and_refuses_other_names_in_one_line(tmp_path
                                  "--seed", "4", "--jobs", "1")
     assert status == 0, stderr
     assert "<svg" in out.read_text(encoding="utf-8")
+    status, stdout, stderr = cli("report", str(TEMPLATE), "-o", "-", "--days", "10", "--replications", "1",
+                                 "--jobs", "1")
+    assert status == 0 and stdout.startswith("<!DOCTYPE html>") and stdout.rstrip().endswith("</html>")
     status, stdout, stderr = cli("report", str(TEMPLATE), "-o", str(tmp_path / "r.docx"))
     assert status == 1 and stderr.count("\n") == 1 and "Traceback" not in stderr
     assert ".html or .pdf" in stderr
