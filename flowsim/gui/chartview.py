@@ -65,12 +65,13 @@ class ChartView(QWidget):
         if self.isVisible():
             self._build()
 
-    def _build(self) -> None:
+    def _build(self, idle: bool = True) -> None:
         from flowsim.render.charts import draw
 
         draw(self.key, self.figure, *self._shown)
         self._stale = False
-        self.canvas.draw_idle()
+        if idle:
+            self.canvas.draw_idle()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -91,7 +92,7 @@ class ChartView(QWidget):
     def draw_now(self) -> None:
         """Build and render at once, shown or not (benchmarks, pictures)."""
         if self._stale and self._shown is not None:
-            self._build()
+            self._build(idle=False)
         self.canvas.draw()
 
     def _picked(self, event) -> None:

