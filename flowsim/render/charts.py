@@ -223,15 +223,16 @@ def time_to(fig: Figure, results: Any, flow: Flow, theme: Theme) -> None:
     runs = results.config.replications
     for ax, (key, label) in zip(axes, MILESTONES):
         ax.set_title(f"lead → {label}", fontsize=9, fontweight="normal", color=theme.muted)
-        samples = _pooled(results, key)
-        if samples is None or not len(samples):
+        pooled = _pooled(results, key)
+        if pooled is None or not pooled[1].sum():
             _empty(ax, theme, f"no {label} in this run")
             continue
-        top = float(np.percentile(samples, 99)) if len(samples) > 20 else float(samples.max())
+        samples, weights = pooled
+        top = _quantile(samples, weights, 0.99) if weights.sum() > 20 else float(samples.max())
         top = max(top, 1e-3)
         edges = np.linspace(0.0, top, 25)
         edges[-1] = max(float(samples.max()), top)  # the last bar takes the long tail
-        per_run, _ = np.histogram(samples, bins=edges)
+        per_run, _ = np.histogram(samples, bins=edges, weights=weights)
         # one filled step patch rather than a rectangle a bar: a fifth of the drawing time
         ax.stairs(per_run / runs, edges, fill=True, color=theme.selection, alpha=0.85, gid=f"hist-{key}")
         t = results.time_to[key]
@@ -252,11 +253,20 @@ def time_to(fig: Figure, results: Any, flow: Flow, theme: Theme) -> None:
     axes[0].set_ylabel("leads per run")
 
 
-def _pooled(results: Any, key: str) -> np.ndarray | None:
+def _quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cumulative, q * cumulative[-1])])
+
+
+def _pooled(results: Any, key: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """Every replication's times to ``key`` as one (values, weights) pair."""
     parts = results.time_samples.get(key) if results.time_samples else None
     if not parts:
         return None
-    return np.concatenate([np.asarray(p, dtype=float) for p in parts])
+    values = np.concatenate([np.asarray(v, dtype=float) for v, _ in parts])
+    weights = np.concatenate([np.asarray(w, dtype=float) for _, w in parts])
+    return values, weights
 
 
 def over_time(fig: Figure, results: Any, flow: Flow, theme: Theme) -> None:

@@ -68,9 +68,32 @@ def test_each_leads_time_to_a_milestone_is_kept_for_the_histograms():
     for key in ("mql", "sql", "customer"):
         per_rep = results.time_samples[key]
         assert len(per_rep) == 3
-        counts = [len(times) for times in per_rep]
+        counts = [int(weights.sum()) for _, weights in per_rep]
         assert counts == [int(c) for c in results.time_to[key]["count"].samples]
-        assert np.median(per_rep[0]) == pytest.approx(results.time_to[key]["median"].samples[0], rel=1e-5)
+        values, weights = per_rep[0]
+        assert set(weights.tolist()) <= {1.0}  # a small run keeps every lead's time
+        assert np.median(values) == pytest.approx(results.time_to[key]["median"].samples[0], rel=1e-5)
+
+
+def test_past_the_exact_size_the_times_come_as_weighted_buckets_of_the_same_count():
+    from flowsim.sim.quantiles import EXACT_LIMIT, TimeSketch
+
+    sketch = TimeSketch()
+    rng = np.random.default_rng(1)
+    times = np.concatenate([np.zeros(1000), rng.exponential(5.0, EXACT_LIMIT + 5000)])
+    for t in times:
+        sketch.append(float(t))
+    values, weights = sketch.weighted()
+    assert weights.sum() == len(times)
+    assert len(values) < 5000  # buckets, not leads
+    assert weights[values == 0].sum() == 1000
+    # the histogram of the buckets is the histogram of the times, but for the leads within
+    # a bucket's width (1 %) of a bin's edge, which may land in the bin next door
+    edges = np.linspace(0, 20, 11)
+    exact, _ = np.histogram(times, bins=edges)
+    folded, _ = np.histogram(values, bins=edges, weights=weights)
+    assert np.allclose(folded, exact, rtol=0.1)
+    assert folded.sum() == pytest.approx(exact.sum(), rel=0.002)
 
 
 def test_the_interval_of_a_quantity_that_cannot_be_negative_stops_at_zero():
