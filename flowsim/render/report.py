@@ -158,19 +158,19 @@ def html_report(parts: ReportParts, theme: Theme = LIGHT) -> str:
 
 def write_report(path: str | os.PathLike[str], flow: Flow, results: Any, *, theme: Theme = LIGHT,
                  progress=None, cancel=None) -> Path:
-    """Write the report of ``results`` to ``path`` (``.html`` or ``.pdf``), atomically.
+    """Write the report of ``results`` to ``path`` (``.html`` or ``.pdf``; ``-`` is the
+    HTML on standard output), atomically for a regular file.
 
     Raises :class:`~flowsim.errors.FlowError` for another suffix or a path that cannot be
     written (checked before any drawing).
     """
-    from flowsim.io.atomic import write_atomic
+    from flowsim.io.output import check_output, is_stdout, write_output
 
     target = Path(path)
-    suffix = target.suffix.lower()
+    suffix = ".html" if is_stdout(path) else target.suffix.lower()
     if suffix not in REPORT_SUFFIXES:
         raise FlowError(f"cannot write a report as {target.name!r}: use a name ending in .html or .pdf")
-    if not target.parent.resolve().is_dir():
-        raise FlowError(f"cannot write {target}: the folder {target.parent} does not exist")
+    check_output(path)
     if progress is not None:
         progress(0.05)
     parts = report_parts(flow, results, theme)
@@ -183,7 +183,7 @@ def write_report(path: str | os.PathLike[str], flow: Flow, results: Any, *, them
     else:
         data = html_report(parts, theme).encode("utf-8")
     try:
-        write_atomic(target, data)
+        write_output(path, data)
     except OSError as err:
         raise FlowError(f"cannot write {target}: {err.strerror or err}") from None
     if progress is not None:

@@ -24,6 +24,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--replications", type=int, metavar="N", help="independent runs to average (default: the file's)")
     parser.add_argument("--seed", type=int, metavar="S", help="random seed: the same seed gives the same numbers")
     parser.add_argument("--jobs", type=int, metavar="J", help="worker processes (default: one per CPU)")
+    from flowsim.sim.command import max_work_argument
+
+    parser.add_argument("--max-work", type=max_work_argument, metavar="STEPS", dest="max_work",
+                        help="run even if the run's estimated work is above the usual limit (as for simulate)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,12 +45,14 @@ def run(args: argparse.Namespace) -> int:
     from flowsim.sim.config import SimConfig
     from flowsim.sim.runner import simulate
 
+    from flowsim.io.output import check_output, is_stdout
+    from flowsim.safetext import for_terminal
+
     out = Path(args.output)
-    to_stdout = args.output == "-"
+    to_stdout = is_stdout(args.output)
     if not to_stdout and out.suffix.lower() not in REPORT_SUFFIXES:
         raise FlowError(f"cannot write a report as {out.name!r}: use a name ending in .html or .pdf")
-    if not to_stdout and not out.resolve().parent.is_dir():
-        raise FlowError(f"cannot write {out}: the folder {out.parent} does not exist")
+    check_output(args.output)  # before any work: a bad name must not cost a whole run
     name = args.file
     flow = load_flow(name)
     errors = errors_in(check_flow(flow))
@@ -61,17 +67,15 @@ def run(args: argparse.Namespace) -> int:
                        seed=args.seed, jobs=args.jobs)
     bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     try:
-        results = simulate(flow, config, progress=bar)
+        results = simulate(flow, config, progress=bar, max_work=args.max_work)
     except SimulationError as err:
         raise err.with_file(err.file or name) from None
     finally:
         if bar is not None:
             bar.close()
-    from flowsim.render.report import html_report, report_parts, write_report
+    from flowsim.render.report import write_report
 
-    if to_stdout:
-        sys.stdout.write(html_report(report_parts(flow, results)))
-        return 0
-    write_report(out, flow, results)
-    print(f"wrote the report to {out}")
+    write_report(args.output, flow, results)
+    if not to_stdout:
+        print(for_terminal(f"wrote the report to {out}"))
     return 0
