@@ -83,7 +83,8 @@ class MainWindow(QMainWindow):
         self.last_results = None
         self.reporter = Reporter(self)
         self.results = ResultsPanel(lambda: self.runner.export("csv"), lambda: self.runner.export("json"),
-                                    export_report=self.reporter.ask_and_write, select_edge=self.select_edge_at)
+                                    export_report=self.reporter.ask_and_write, select_edge=self.select_edge_at,
+                                    select_node=self.select_node_at)
         # In a scroll area, so the bottom docks can be low on a laptop screen.
         self.results_dock = self._dock("Results", _scrolling(self.results), Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.problems_dock, self.results_dock)
@@ -475,6 +476,14 @@ class MainWindow(QMainWindow):
         if target is not None:
             target.setSelected(True)
             self.view.centerOn(target)
+
+    def select_node_at(self, node_id: str) -> None:
+        """Select and show the node ``node_id`` (its leaks were clicked in the Sankey)."""
+        item = self.scene.item_for_id(node_id)
+        if item is not None:
+            self.scene.clearSelection()
+            item.setSelected(True)
+            self.view.centerOn(item)
 
     def select_edge_at(self, index: int) -> None:
         """Select and show the flow's edge number ``index`` (a Sankey stream was clicked)."""

@@ -70,16 +70,19 @@ class _Page(QStackedWidget):
 
 class ResultsPanel(QWidget):
     """Shows the last run's results; ``export_csv``/``export_json``/``export_report``
-    hooks save them, ``select_edge(index)`` is called when a Sankey stream is clicked."""
+    hooks save them; a click on a Sankey stream calls ``select_edge(index)`` (an edge's)
+    or ``select_node(id)`` (a node's leaks)."""
 
     def __init__(self, export_csv: Callable[[], None], export_json: Callable[[], None],
                  export_report: Callable[[], None] | None = None,
-                 select_edge: Callable[[int], None] | None = None, parent: QWidget | None = None) -> None:
+                 select_edge: Callable[[int], None] | None = None,
+                 select_node: Callable[[str], None] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.results: Any = None
         self.flow: Any = None
         self.theme: Theme = LIGHT
         self.select_edge = select_edge
+        self.select_node = select_node
         self.summary = QLabel(_EMPTY)
         self.summary.setObjectName("results_summary")
         self.summary.setWordWrap(True)
@@ -186,6 +189,8 @@ class ResultsPanel(QWidget):
     def _picked(self, gid: str) -> None:
         if gid.startswith("edge-") and self.select_edge is not None:
             self.select_edge(int(gid[5:]))
+        elif gid.startswith("leak-") and self.select_node is not None:
+            self.select_node(gid[5:])
 
     def mark_outdated(self) -> None:
         text = self.summary.text()

@@ -189,6 +189,21 @@ def test_clicking_a_stream_selects_its_edge_on_the_canvas(window, qtbot, ran):
     assert window.scene.selected_edges() == [edge]
 
 
+def test_clicking_a_nodes_leaks_selects_the_node(window, qtbot, ran):
+    window.results.tabs.setCurrentIndex(0)
+    view = window.results.views["sankey"]
+    view.draw_now()
+    (ax,) = view.figure.axes
+    stream = next(s for s in ax.flowsim_streams if s.edge is None and s.source == "nurture")
+    verts = stream.patch.get_path().vertices
+    px, py = ax.transData.transform(((verts[:, 0].min() + verts[:, 0].max()) / 2, verts[:, 1].mean()))
+    ratio = view.canvas.device_pixel_ratio
+    window.scene.clearSelection()
+    qtbot.mouseClick(view.canvas, Qt.MouseButton.LeftButton,
+                     pos=QPoint(round(px / ratio), round(view.canvas.height() - py / ratio)))
+    assert window.scene.selected_node_ids() == ["nurture"]
+
+
 def test_tables_are_one_click_away_with_numbers_right_aligned(window, qtbot, ran):
     window.results.table_toggle.click()
     for stack in window.results.stacks:
