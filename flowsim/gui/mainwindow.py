@@ -240,6 +240,7 @@ class MainWindow(QMainWindow):
         self.scene.set_theme(DARK if scheme == Qt.ColorScheme.Dark else LIGHT)
         self.view.viewport().update()
         self.overview.refit()
+        self.results.set_theme(self.scene.theme)
 
     def _issues_changed(self, issues) -> None:
         self._update_counts()

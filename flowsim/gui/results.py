@@ -181,6 +181,13 @@ class ResultsPanel(QWidget):
         for button in self.buttons:
             button.setEnabled(True)
 
+    def set_theme(self, theme: Theme) -> None:
+        """Draw the charts in ``theme``'s colours (the canvas's), now if any are shown."""
+        self.theme = theme
+        if self.results is not None:
+            for view in self.views.values():
+                view.show_results(self.results, self.flow, theme)
+
     def draw_now(self) -> None:
         """Render every chart at once (the window otherwise draws a chart when it shows)."""
         for view in self.views.values():

@@ -242,3 +242,13 @@ def test_the_charts_fit_the_dock_without_scrolling(window, qtbot, ran):
     assert not area.verticalScrollBar().isVisible()
     funnel = window.results.views["funnel"].canvas
     assert funnel.height() >= 140 and funnel.isVisible()
+
+
+def test_the_charts_follow_the_canvas_into_dark(window, qtbot, ran):
+    from matplotlib.colors import to_hex
+
+    from flowsim.render.theme import DARK
+
+    window._color_scheme_changed(Qt.ColorScheme.Dark)
+    fig = shown(window, qtbot, "funnel")
+    assert to_hex(fig.get_facecolor()) == DARK.card.lower()
