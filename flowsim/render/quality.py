@@ -1,0 +1,90 @@
+"""How readable a drawn flow is: edge crossings, and edges that run through cards.
+
+Used by the layout tests and ``benchmarks/layout.py`` to compare flowsim's drawing (the
+auto layout, then the look's edges routed around cards) with the layout library's own
+drawing of the same graph (igraph's Sugiyama layout, each edge a straight line from card
+centre to card centre through the library's bend points).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from flowsim.model.flow import Flow
+from flowsim.model.layout import COLUMN, ROW, crossings_of
+from flowsim.render.look import CARD_H, CARD_W, card_index, edge_geometries, edge_geometry_at, lanes
+from flowsim.render.route import Cards, Point
+
+__all__ = ["Drawing", "drawing_of", "plain_drawing_of", "library_drawing", "crossings", "through_cards"]
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """Cards (top-left corners by node id) and each edge as a polyline with its two ends."""
+
+    corners: dict[str, tuple[float, float]]
+    lines: list[tuple[str, str, list[Point]]]
+
+    @property
+    def cards(self) -> Cards:
+        return Cards(self.corners, (CARD_W, CARD_H))
+
+
+def drawing_of(flow: Flow) -> Drawing:
+    """``flow`` as the look draws it: edges routed around the cards."""
+    cards = card_index(flow)
+    lines = [
+        (edge.source, edge.target, geometry.polyline(12))
+        for edge, geometry in zip(flow.edges, edge_geometries(flow))
+        if geometry is not None and edge.source != edge.target
+    ]
+    return Drawing({k: (b[0], b[1]) for k, b in cards.boxes.items()}, lines)
+
+
+def plain_drawing_of(flow: Flow) -> Drawing:
+    """``flow`` drawn with one curve per edge and no routing (the look before routing)."""
+    cards = card_index(flow)
+    lines = []
+    for edge, lane in zip(flow.edges, lanes(flow)):
+        a, b = cards.boxes.get(edge.source), cards.boxes.get(edge.target)
+        if a is None or b is None or edge.source == edge.target:
+            continue
+        lines.append((edge.source, edge.target, edge_geometry_at(a[:2], b[:2], lane).polyline(12)))
+    return Drawing({k: (v[0], v[1]) for k, v in cards.boxes.items()}, lines)
+
+
+def library_drawing(flow: Flow) -> Drawing:
+    """igraph's own Sugiyama layout of ``flow`` as it is (its cycle breaking, its places),
+    turned left to right at flowsim's spacing, with straight edges through its bends."""
+    import igraph
+
+    ids = list(dict.fromkeys(node.id for node in flow.nodes))
+    index = {node_id: i for i, node_id in enumerate(ids)}
+    pairs = [(e.source, e.target) for e in flow.edges
+             if e.source in index and e.target in index and e.source != e.target]
+    graph = igraph.Graph(n=len(ids), edges=[(index[s], index[t]) for s, t in pairs], directed=True)
+    layout = graph.layout_sugiyama()
+
+    def centre(place: float, layer: float) -> Point:
+        return (layer * COLUMN + CARD_W / 2, place * ROW + CARD_H / 2)
+
+    centres = {node_id: centre(*xy) for node_id, xy in zip(ids, layout.coords)}
+    corners = {n: (c[0] - CARD_W / 2, c[1] - CARD_H / 2) for n, c in centres.items()}
+    lines = []
+    for (s, t), bends in zip(pairs, layout.edge_routing):
+        points = [centre(*b) for b in bends]
+        # igraph gives the bends of an edge it reversed from the target's end
+        if points and abs(points[0][0] - centres[s][0]) > abs(points[-1][0] - centres[s][0]):
+            points.reverse()
+        lines.append((s, t, [centres[s], *points, centres[t]]))
+    return Drawing(corners, lines)
+
+
+def through_cards(drawing: Drawing) -> int:
+    """How many times an edge passes through a card it does not join."""
+    cards = drawing.cards
+    return sum(len(cards.crossed(points, skip=(s, t))) for s, t, points in drawing.lines)
+
+
+def crossings(drawing: Drawing) -> int:
+    """How many times two edges cross (edges that share a card meet there: never counted)."""
+    return crossings_of(drawing.lines)
