@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 
 from flowsim.model.flow import Flow
 
-__all__ = ["layered_layout", "sugiyama", "Layered", "COLUMN", "ROW"]
+__all__ = ["layered_layout", "sugiyama", "Layered", "crossings_of", "checked_bends", "COLUMN", "ROW"]
 
 #: Distance between the left edges of two columns (a card is 200 wide: 80 between).
 COLUMN = 280
@@ -120,8 +120,11 @@ def _laid_out(
     pairs = [(t, s) if k in reverse else (s, t) for k, (_, s, t) in enumerate(placed)]
     graph = igraph.Graph(n=len(ids), edges=pairs, directed=True)
     layout = graph.layout_sugiyama()
-    routing = [[(float(p), int(round(l))) for p, l in points] for points in layout.edge_routing]
-    places = _separate([(float(p), int(round(l))) for p, l in layout.coords], routing)
+    coords = [(float(p), int(round(l))) for p, l in layout.coords]
+    routing = [
+        checked_bends(points, coords[s][1], coords[t][1]) for points, (s, t) in zip(layout.edge_routing, pairs)
+    ]
+    places = _separate(coords, routing)
     positions = {
         node_id: (int(round(layer * COLUMN)), int(round(place * ROW)))
         for node_id, (place, layer) in zip(ids, places[: len(ids)])
@@ -139,6 +142,24 @@ def _laid_out(
             moved.reverse()
         bends[edge_index] = moved
     return Layered(positions, bends)
+
+
+def checked_bends(points: Sequence[Sequence[float]], start: int, end: int) -> list[tuple[float, int]]:
+    """An edge's dummy points as ``(place, layer)``, one per layer strictly between its
+    ends; none when the library's answer is not that (igraph 1.0 can hand back garbage
+    for an edge, seen as huge or NaN numbers), so the edge is drawn without them."""
+    import math
+
+    out = [(float(p), int(round(l))) for p, l in points if math.isfinite(p) and math.isfinite(l)]
+    step = 1 if end > start else -1
+    wanted = list(range(start + step, end, step))
+    if [l for _, l in out][::-1] == wanted and len(out) > 1:
+        out.reverse()  # an edge the library turned round lists its bends from the end
+    if len(out) != len(points) or [l for _, l in out] != wanted:
+        return []
+    if any(abs(p) > 1e6 for p, _ in out):
+        return []
+    return out
 
 
 def crossings_of(lines: Sequence[tuple[str, str, Sequence[tuple[float, float]]]]) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from flowsim.model.flow import Flow
-from flowsim.model.layout import COLUMN, ROW, crossings_of
+from flowsim.model.layout import COLUMN, ROW, checked_bends, crossings_of
 from flowsim.render.look import CARD_H, CARD_W, card_index, edge_geometries, edge_geometry_at, lanes
 from flowsim.render.route import Cards, Point
 
@@ -70,7 +70,9 @@ def library_drawing(flow: Flow) -> Drawing:
     centres = {node_id: centre(*xy) for node_id, xy in zip(ids, layout.coords)}
     corners = {n: (c[0] - CARD_W / 2, c[1] - CARD_H / 2) for n, c in centres.items()}
     lines = []
-    for (s, t), bends in zip(pairs, layout.edge_routing):
+    layers = {node_id: int(round(xy[1])) for node_id, xy in zip(ids, layout.coords)}
+    for (s, t), raw in zip(pairs, layout.edge_routing):
+        bends = checked_bends(raw, layers[s], layers[t]) or checked_bends(raw, layers[t], layers[s])
         points = [centre(*b) for b in bends]
         # igraph gives the bends of an edge it reversed from the target's end
         if points and abs(points[0][0] - centres[s][0]) > abs(points[-1][0] - centres[s][0]):

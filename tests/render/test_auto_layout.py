@@ -94,3 +94,12 @@ def test_layout_keeps_the_flows_top_left_corner():
 def test_a_layout_is_the_same_every_time(name):
     flow = load_flow(REPO / "templates" / name)
     assert auto_layout(flow) == auto_layout(flow.copy())
+
+
+def test_bends_the_library_garbles_are_dropped():
+    from flowsim.model.layout import checked_bends
+
+    assert checked_bends([[2.0, 1.0], [2.5, 2.0]], 0, 3) == [(2.0, 1), (2.5, 2)]
+    assert checked_bends([[2.5, 2.0], [2.0, 1.0]], 0, 3) == [(2.0, 1), (2.5, 2)]  # listed from the end
+    assert checked_bends([[5.6e199, 0.0], [float("nan"), 0.0]], 0, 1) == []  # seen from igraph 1.0
+    assert checked_bends([[1.0, 1.0]], 0, 1) == []  # a bend where no layer lies between
