@@ -100,12 +100,16 @@ class DistributionPreview(QWidget):
         font = painter.font()
         font.setPointSizeF(7.5)
         painter.setFont(font)
-        for value, name, color in ((median, "median", "#1F2937"), (p90, "p90", "#B42318")):
+        marks = [(median, "median", "#1F2937"), (p90, "p90", "#B42318")]
+        if x_of(p90) - x_of(median) < 36:  # too close to label apart (always the same, say)
+            marks = [(median, "median = p90" if d.kind == "fixed" or p90 == median else "median, p90", "#1F2937")]
+        for value, name, color in marks:
             x = x_of(value)
             painter.setPen(QPen(QColor(color), 1, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(x, box.top()), QPointF(x, box.bottom()))
             painter.setPen(QColor(color))
-            painter.drawText(QRectF(x - 40, box.bottom() + 1, 80, 12), Qt.AlignmentFlag.AlignCenter, name)
+            left = min(max(x - 45, box.left()), box.right() - 90)
+            painter.drawText(QRectF(left, box.bottom() + 1, 90, 12), Qt.AlignmentFlag.AlignCenter, name)
 
 
 class DistributionEdit(QWidget):
@@ -178,6 +182,9 @@ class DistributionEdit(QWidget):
             self.summary.setText("not set: no time is spent here")
             return
         median, p90 = distribution.quantile(0.5), distribution.quantile(0.9)
+        if distribution.kind == "fixed":
+            self.summary.setText(f"every lead: {short_time(median)}")
+            return
         self.summary.setText(f"half of leads within {short_time(median)} · nine in ten within {short_time(p90)}")
 
     # -- editing ---------------------------------------------------------------------------
