@@ -8,7 +8,8 @@ top-left, which is the node's ``position``); edge shapes are in canvas coordinat
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Hashable, Mapping, Sequence
 
 from flowsim.model.colors import is_color, to_hex
@@ -225,10 +226,10 @@ class EdgeGeometry:
     pieces: tuple[Piece, ...]
     tip: tuple[float, float]
     label_at: tuple[float, float]
-    lengths: tuple[float, ...] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "lengths", tuple(_piece_length(p) for p in self.pieces))
+    @cached_property
+    def lengths(self) -> tuple[float, ...]:
+        """How long each piece is (measured when first asked)."""
+        return tuple(_piece_length(p) for p in self.pieces)
 
     @property
     def p0(self) -> tuple[float, float]:
@@ -393,6 +394,10 @@ def edge_geometry_at(
         across = _across(p0, tip, cards, ends)
         if across is not None:
             return across
+    # A curve lies inside the box of its control points: no other card there, no check.
+    xs, ys = (p0[0], c1[0], c2[0], tip[0]), (p0[1], c1[1], c2[1], tip[1])
+    if not any(key not in ends for key in cards.near((min(xs), min(ys), max(xs), max(ys)))):
+        return curve
     if not cards.hits(curve.polyline(12), skip=ends):
         return curve
     path = route(p0, leave, tip, arrive, cards, margin=ROUTE_MARGIN)
