@@ -135,6 +135,7 @@ class DistributionEdit(QWidget):
         self.params_form = QFormLayout(self.params_box)
         self.params_form.setContentsMargins(8, 0, 0, 0)
         self.params_form.setSpacing(3)
+        self.params_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         outer.addWidget(self.params_box)
         self.preview = DistributionPreview()
         outer.addWidget(self.preview)

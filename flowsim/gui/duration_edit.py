@@ -66,7 +66,10 @@ class DurationEdit(QWidget):
         validator.setNotation(QDoubleValidator.Notation.StandardNotation)
         self.amount.setValidator(validator)
         self.amount.setPlaceholderText("—")
+        self.amount.setMinimumWidth(64)  # room for a number in a narrow inspector
         self.unit = QComboBox()
+        self.unit.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.unit.setMinimumContentsLength(6)
         for suffix, words in UNITS:
             self.unit.addItem(words, suffix)
         layout.addWidget(self.amount, 1)
