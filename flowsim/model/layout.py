@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 
 from flowsim.model.flow import Flow
 
-__all__ = ["layered_layout", "sugiyama", "Layered", "crossings_of", "checked_bends", "COLUMN", "ROW"]
+__all__ = ["layered_layout", "sugiyama", "library_layout", "Layered", "crossings_of", "checked_bends", "COLUMN", "ROW"]
 
 #: Distance between the left edges of two columns (a card is 200 wide: 80 between).
 COLUMN = 280
@@ -50,7 +50,9 @@ def sugiyama(
     to a node no further from the sources (breadth first, then file order) turned back,
     so loops (sales → nurture) become the back edges rather than the main road; a
     minimum-weight feedback arc set where those edges weigh least (igraph's exact
-    solver); the fewest edges reversed; Eades' heuristic; the library's own choice. A way counts
+    solver); the fewest edges reversed; Eades' heuristic; the library's own choice. Each
+    layout's layers are then refined by swapping neighbours that cross less the other way
+    round (dot's "transpose" pass). A way counts
     only if its drawing with straight edges through the library's bends crosses no more
     than the library's own; of those, the one ``score`` (positions → lower is better; the
     look's own crossing count, say) likes best wins, the first on a tie. Without
@@ -114,17 +116,17 @@ def _laid_out(
 ) -> Layered:
     """The library's layout with the edges in ``back`` reversed first (``None``: let the
     library break the loops itself)."""
-    import igraph  # imported here: only layout needs it, and it is slow to import
-
     reverse = back or set()
     pairs = [(t, s) if k in reverse else (s, t) for k, (_, s, t) in enumerate(placed)]
-    graph = igraph.Graph(n=len(ids), edges=pairs, directed=True)
-    layout = graph.layout_sugiyama()
-    coords = [(float(p), int(round(l))) for p, l in layout.coords]
-    routing = [
-        checked_bends(points, coords[s][1], coords[t][1]) for points, (s, t) in zip(layout.edge_routing, pairs)
-    ]
-    places = _separate(coords, routing)
+    coords, raw = library_layout(len(ids), pairs)
+    routing = [checked_bends(points, coords[s][1], coords[t][1]) for points, (s, t) in zip(raw, pairs)]
+    chains = []
+    at = len(ids)
+    for (s, t), points in zip(pairs, routing):
+        chains.append([s, *range(at, at + len(points)), t])
+        at += len(points)
+    items = coords + [point for points in routing for point in points]
+    places = _separate(_transpose(items, chains), len(ids))
     positions = {
         node_id: (int(round(layer * COLUMN)), int(round(place * ROW)))
         for node_id, (place, layer) in zip(ids, places[: len(ids)])
@@ -144,10 +146,43 @@ def _laid_out(
     return Layered(positions, bends)
 
 
+def library_layout(
+    count: int, pairs: Sequence[tuple[int, int]]
+) -> tuple[list[tuple[float, int]], list[list[tuple[float, float]]]]:
+    """igraph's Sugiyama layout of ``count`` vertices joined by ``pairs``: each vertex's
+    ``(place in its layer, layer)``, and for each pair the points of the dummy vertices
+    its edge runs through, from its first vertex on (empty for an edge to the next
+    layer). The library breaks cycles itself by turning edges round."""
+    import igraph  # imported here: only layout needs it, and it is slow to import
+
+    graph = igraph.Graph(n=count, edges=list(pairs), directed=True)
+    layout, extended = graph.layout_sugiyama(return_extended_graph=True)
+    coords = [(float(p), int(round(l))) for p, l in layout.coords]
+    steps: dict[int, dict[int, int]] = {}  # original edge -> {vertex: next vertex}
+    for (u, v), eid in zip(extended.get_edgelist(), extended.es["_original_eid"] if extended.ecount() else []):
+        steps.setdefault(eid, {})[u] = v
+    routing: list[list[tuple[float, float]]] = []
+    for eid, (s, t) in enumerate(pairs):
+        chain = steps.get(eid, {})
+        here, path = s, []
+        while here in chain and len(path) <= len(chain):  # never loops on a broken chain
+            here = chain[here]
+            path.append(here)
+        if not path or path[-1] != t:
+            here, path = t, []  # an edge the library turned round runs from its target
+            while here in chain and len(path) <= len(chain):
+                here = chain[here]
+                path.append(here)
+            path = path[::-1][1:] + [t] if path and path[-1] == s else []
+        routing.append([tuple(layout.coords[v]) for v in path[:-1] if v >= count])
+    return coords[:count], routing
+
+
 def checked_bends(points: Sequence[Sequence[float]], start: int, end: int) -> list[tuple[float, int]]:
     """An edge's dummy points as ``(place, layer)``, one per layer strictly between its
-    ends; none when the library's answer is not that (igraph 1.0 can hand back garbage
-    for an edge, seen as huge or NaN numbers), so the edge is drawn without them."""
+    ends, in order from ``start``; none when the library's answer is not that (igraph 1.0
+    handed back garbage, huge or NaN numbers, for some edges), so the edge is drawn
+    without them."""
     import math
 
     out = [(float(p), int(round(l))) for p, l in points if math.isfinite(p) and math.isfinite(l)]
@@ -219,15 +254,59 @@ def _is_point(value: object) -> bool:
     )
 
 
-def _separate(
-    nodes: list[tuple[float, int]], routing: list[list[tuple[float, int]]]
-) -> list[tuple[float, int]]:
-    """``(place, layer)`` of the nodes, then of every edge's dummy points in order, moved
-    apart within their layer where the library left them closer than a card needs (a
-    whole row between cards, half a row beside an edge's slot), keeping the library's
-    order in each layer and each layer's centre."""
-    items = list(nodes) + [point for points in routing for point in points]
-    is_node = [True] * len(nodes) + [False] * (len(items) - len(nodes))
+def _transpose(items: list[tuple[float, int]], chains: list[list[int]]) -> list[tuple[float, int]]:
+    """``items`` (``(place, layer)`` of nodes and dummy points) with neighbours in a layer
+    swapped wherever that removes crossings with the layers either side (the "transpose"
+    refinement of Gansner et al.'s dot, after the library's barycentre ordering); places
+    are the layer's own, handed out in the new order. ``chains`` are the items each edge
+    runs through, layer by layer."""
+    layers: dict[int, list[int]] = {}
+    for i, (_, layer) in enumerate(items):
+        layers.setdefault(layer, []).append(i)
+    for members in layers.values():
+        members.sort(key=lambda i: (items[i][0], i))
+    up: dict[int, list[int]] = {}
+    down: dict[int, list[int]] = {}
+    for chain in chains:
+        for a, b in zip(chain, chain[1:]):
+            if abs(items[a][1] - items[b][1]) != 1:
+                continue  # an edge whose bends the library garbled: no segments to count
+            if items[a][1] > items[b][1]:
+                a, b = b, a
+            down.setdefault(a, []).append(b)
+            up.setdefault(b, []).append(a)
+    pos = {i: k for members in layers.values() for k, i in enumerate(members)}
+
+    def crossed(u: int, v: int) -> int:
+        """Crossings between the segments at ``u`` and at ``v`` with ``u`` just above ``v``."""
+        return sum(pos[x] > pos[y] for near in (up, down) for x in near.get(u, ()) for y in near.get(v, ()))
+
+    for _ in range(8):
+        swapped = False
+        for layer in sorted(layers):
+            order = layers[layer]
+            for k in range(len(order) - 1):
+                u, v = order[k], order[k + 1]
+                if crossed(u, v) > crossed(v, u):
+                    order[k], order[k + 1] = v, u
+                    pos[u], pos[v] = k + 1, k
+                    swapped = True
+        if not swapped:
+            break
+    out = list(items)
+    for layer, order in layers.items():
+        places = sorted(items[i][0] for i in order)
+        for k, i in enumerate(order):
+            out[i] = (places[k] + k * 1e-6, layer)  # strictly increasing: the order is kept
+    return out
+
+
+def _separate(items: list[tuple[float, int]], nodes: int) -> list[tuple[float, int]]:
+    """``(place, layer)`` of the nodes (the first ``nodes`` items), then of every edge's
+    dummy points, moved apart within their layer where the library left them closer than
+    a card needs (a whole row between cards, half a row beside an edge's slot), keeping
+    each layer's order and centre."""
+    is_node = [True] * nodes + [False] * (len(items) - nodes)
     layers: dict[int, list[int]] = {}
     for i, (_, layer) in enumerate(items):
         layers.setdefault(layer, []).append(i)

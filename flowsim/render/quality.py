@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from flowsim.model.flow import Flow
-from flowsim.model.layout import COLUMN, ROW, checked_bends, crossings_of
+from flowsim.model.layout import COLUMN, ROW, checked_bends, crossings_of, library_layout
 from flowsim.render.look import CARD_H, CARD_W, card_index, edge_geometries, edge_geometry_at, lanes
 from flowsim.render.route import Cards, Point
 
@@ -55,29 +55,22 @@ def plain_drawing_of(flow: Flow) -> Drawing:
 def library_drawing(flow: Flow) -> Drawing:
     """igraph's own Sugiyama layout of ``flow`` as it is (its cycle breaking, its places),
     turned left to right at flowsim's spacing, with straight edges through its bends."""
-    import igraph
-
     ids = list(dict.fromkeys(node.id for node in flow.nodes))
     index = {node_id: i for i, node_id in enumerate(ids)}
     pairs = [(e.source, e.target) for e in flow.edges
              if e.source in index and e.target in index and e.source != e.target]
-    graph = igraph.Graph(n=len(ids), edges=[(index[s], index[t]) for s, t in pairs], directed=True)
-    layout = graph.layout_sugiyama()
+    coords, routing = library_layout(len(ids), [(index[s], index[t]) for s, t in pairs])
 
     def centre(place: float, layer: float) -> Point:
         return (layer * COLUMN + CARD_W / 2, place * ROW + CARD_H / 2)
 
-    centres = {node_id: centre(*xy) for node_id, xy in zip(ids, layout.coords)}
+    centres = {node_id: centre(*xy) for node_id, xy in zip(ids, coords)}
     corners = {n: (c[0] - CARD_W / 2, c[1] - CARD_H / 2) for n, c in centres.items()}
+    layers = {node_id: xy[1] for node_id, xy in zip(ids, coords)}
     lines = []
-    layers = {node_id: int(round(xy[1])) for node_id, xy in zip(ids, layout.coords)}
-    for (s, t), raw in zip(pairs, layout.edge_routing):
-        bends = checked_bends(raw, layers[s], layers[t]) or checked_bends(raw, layers[t], layers[s])
-        points = [centre(*b) for b in bends]
-        # igraph gives the bends of an edge it reversed from the target's end
-        if points and abs(points[0][0] - centres[s][0]) > abs(points[-1][0] - centres[s][0]):
-            points.reverse()
-        lines.append((s, t, [centres[s], *points, centres[t]]))
+    for (s, t), raw in zip(pairs, routing):
+        bends = checked_bends(raw, layers[s], layers[t])
+        lines.append((s, t, [centres[s], *(centre(*b) for b in bends), centres[t]]))
     return Drawing(corners, lines)
 
 
