@@ -91,6 +91,7 @@ class Inspector(QScrollArea):
         self.edges: list[Edge] = []
         self.editors: dict[str, QWidget] = {}
         self._building = False
+        self._own_edit = False
         document.bridge.nodeChanged.connect(self._model_changed)
         document.bridge.edgeChanged.connect(self._model_changed)
         document.bridge.flowChanged.connect(self._flow_changed)
@@ -104,7 +105,11 @@ class Inspector(QScrollArea):
 
     def push(self, command) -> None:
         if not self.document.read_only:
-            self.document.undo_stack.push(command)
+            self._own_edit = True
+            try:
+                self.document.undo_stack.push(command)
+            finally:
+                self._own_edit = False
 
     def show_selection(self, nodes: list[Node], edges: list[Edge]) -> None:
         self.nodes, self.edges = list(nodes), list(edges)
@@ -124,7 +129,9 @@ class Inspector(QScrollArea):
             return
         if subject is None or subject in self.nodes or subject in self.edges:
             focus = self.focusWidget()
-            if focus is None or not self.isAncestorOf(focus):
+            # A field's own edit leaves the field as the user left it; any other change
+            # (undo, redo, the canvas) shows the model's values again.
+            if not self._own_edit or focus is None or not self.isAncestorOf(focus):
                 self._rebuild()
 
     # -- building --------------------------------------------------------------------------

@@ -179,3 +179,17 @@ def test_long_titles_wrap_in_the_inspector_rather_than_being_cut(window):
     window.inspector.resize(240, 600)
     header = window.inspector.form.itemAt(1, window.inspector.form.ItemRole.SpanningRole).widget()
     assert "Marketing qualification" in header.text() and header.wordWrap()
+
+
+def test_undo_shows_the_old_value_in_the_editor_that_made_the_change(window, qtbot):
+    before, index = open_on(window, "lead-flow", "sdr_handoff")
+    service = editor(window, "service")
+    window.activateWindow()
+    service.kind.setFocus()  # the user is in the field when they press Ctrl+Z
+    qtbot.waitUntil(service.kind.hasFocus)
+    choose(service.kind, "fixed")
+    assert editor(window, "service") is service  # its own edit leaves the field alone
+    assert editor(window, "service").kind.currentData() == "fixed"
+    window.actions.undo.trigger()
+    assert editor(window, "service").kind.currentData() == "exponential"
+    assert dumps_flow(window.document.flow) == before
