@@ -18,6 +18,7 @@ such as ``x.y``, gets its own message there); it only has to find where reading 
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -191,12 +192,16 @@ class _Parser:
         if token.kind == "op" and token.text == ",":
             raise _Fault("a comma only separates the values of a list or a function", token.at)
         before = self.tokens[self.i - 1]
+        if token.kind == "name" and token.text == "not":
+            raise _Fault("'not' goes before a condition (not webinar) or before 'in' (x not in [...])", token.at)
         if token.kind == "name" and token.text.lower() in ("and", "or", "not", "in"):
             raise _Fault(f"write '{token.text.lower()}' in lower case", token.at)
-        raise _Fault(
-            f"{_shown(token)} follows '{before.text}' with nothing to join them (and, or, ==, +…)",
-            token.at,
-        )
+        said = f"{_shown(token)} follows '{before.text}' with nothing to join them (and, or, ==, +…)"
+        if token.kind == "name":
+            close = difflib.get_close_matches(token.text.lower(), ["and", "or", "not", "in"], n=1, cutoff=0.6)
+            if close:
+                said += f"; did you mean '{close[0]}'?"
+        raise _Fault(said, token.at)
 
     def operand(self, after: _Token | None) -> None:
         """Where a value must come: say what came instead."""
@@ -216,10 +221,8 @@ class _Parser:
         self.conjunction(after)
         while self.is_word("or"):
             self.conjunction(self.take())
-        if self.is_word("if"):  # a conditional: the translator says it is not allowed
-            self.conjunction(self.take())
-            if self.is_word("else"):
-                self.conjunction(self.take())
+        if self.is_word("if"):
+            raise _Fault("'if' cannot be used in a rule; join conditions with and / or", self.now.at)
 
     def conjunction(self, after: _Token | None) -> None:
         self.negation(after)

@@ -51,6 +51,9 @@ def error_of(text: str) -> RuleError:
         # values side by side
         ("score 60", "60", "'60' follows 'score' with nothing to join them"),
         ("max(score 5)", "5)", "follows 'score'"),
+        ("score >= 60 andd webinar", "andd", "did you mean 'and'?"),
+        ("job_title not", "not", "'not' goes before a condition"),
+        ("score > 5 if webinar", "if", "'if' cannot be used"),
         # text and characters
         ("industry == 'SaaS", "'SaaS", "no closing '"),
         ("score > $5", "$5", "'$' cannot be used"),
