@@ -22,15 +22,17 @@ from PySide6.QtWidgets import (
 
 from flowsim.errors import FlowError
 from flowsim.gui.commands import RenameNode, SetEdgeField, SetFlowField, SetKind, SetNodeField
-from flowsim.gui.curve_edit import SpeedToLeadEdit
+from flowsim.gui.curve_edit import SpeedToLeadEdit, read_points
 from flowsim.gui.distribution_edit import DistributionEdit
 from flowsim.gui.document import Document
-from flowsim.gui.duration_edit import DurationEdit
+from flowsim.gui.duration_edit import DurationEdit, split_duration
 from flowsim.gui.percent_edit import PercentEdit
 from flowsim.gui.rule_edit import RuleEdit
 from flowsim.io.inline import format_value, parse_value
 from flowsim.model import Edge, Issue, Node, NodeKind, fields_of
 from flowsim.model.colors import is_color
+from flowsim.model.distribution import parse_distribution
+from flowsim.model.duration import is_number
 from flowsim.model.flow import ID_PATTERN
 
 __all__ = ["Inspector", "RuleEdit", "ValueEdit"]
@@ -64,10 +66,15 @@ class ValueEdit(QLineEdit):
         self.committed.emit(value)
 
 
-def _shown_as(value: Any, types: tuple[type, ...]) -> bool:
-    """Whether a field's own editor can show ``value``: absent, or of one of ``types``
-    (a wrong value keeps the plain YAML field, so nothing the user had is hidden)."""
-    return value is None or (isinstance(value, types) and not isinstance(value, bool))
+def _reads(value: Any, parse: Callable[[Any], Any]) -> bool:
+    """Whether ``value`` is absent or ``parse`` reads it."""
+    if value is None:
+        return True
+    try:
+        parse(value)
+    except (ValueError, TypeError):
+        return False
+    return True
 
 
 def _comment_text(node: Node, key: str) -> str:
@@ -237,13 +244,15 @@ class Inspector(QScrollArea):
         if kind == "rule":
             return RuleEdit(value if isinstance(value, str) else format_value(value), self._fields,
                             lambda: self._fields_at(node.id))
-        if kind == "distribution" and _shown_as(value, (str, int, float, dict)):
+        # A value its own editor cannot show keeps the plain YAML field, so nothing the user
+        # wrote is hidden; once it reads, the next rebuild shows the editor.
+        if kind == "distribution" and _reads(value, parse_distribution):
             return DistributionEdit(value)
-        if kind == "duration" and _shown_as(value, (str, int, float)):
+        if kind == "duration" and (value is None or split_duration(value) is not None):
             return DurationEdit(value)
-        if kind == "probability" and _shown_as(value, (int, float)):
+        if kind == "probability" and (value is None or (is_number(value) and 0 <= value <= 1)):
             return PercentEdit(value)
-        if key == "speed_to_lead" and _shown_as(value, (dict,)):
+        if key == "speed_to_lead" and (value is None or (isinstance(value, dict) and not read_points(value)[1])):
             return SpeedToLeadEdit(value)
         return ValueEdit(value, text_only=kind == "text")
 
@@ -293,7 +302,8 @@ class Inspector(QScrollArea):
         when = RuleEdit(edge.when, self._fields, lambda: self._fields_at(edge.source))
         when.committed.connect(lambda v: self.push(SetEdgeField(self.flow, edge, "when", v)))
         self._row("when", "When", when, "a rule; the first true one, in file order, wins")
-        probability = PercentEdit(edge.probability) if _shown_as(edge.probability, (int, float)) else ValueEdit(edge.probability)
+        share = edge.probability
+        probability = PercentEdit(share) if share is None or (is_number(share) and 0 <= share <= 1) else ValueEdit(share)
         probability.committed.connect(lambda v: self.push(SetEdgeField(self.flow, edge, "probability", v)))
         self._row("probability", "Probability", probability, "the share of leads that take this edge")
         label = ValueEdit(edge.label, text_only=True)

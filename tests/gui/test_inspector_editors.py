@@ -193,3 +193,16 @@ def test_undo_shows_the_old_value_in_the_editor_that_made_the_change(window, qtb
     window.actions.undo.trigger()
     assert editor(window, "service").kind.currentData() == "exponential"
     assert dumps_flow(window.document.flow) == before
+
+
+def test_a_value_an_editor_cannot_show_stays_as_written(window, tmp_path):
+    from flowsim.gui.inspector import ValueEdit
+    from tests.flows import broken
+
+    path = tmp_path / "odd.flow.yaml"
+    path.write_text(broken("service: {dist: exponential, mean: 30m}", "service: {dist: exponential, mean: soon}"),
+                    encoding="utf-8")
+    window.open_path(path)
+    window.scene.item_for_id("sdrs").setSelected(True)
+    service = editor(window, "service")
+    assert isinstance(service, ValueEdit) and "soon" in service.text()
