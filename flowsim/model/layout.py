@@ -206,16 +206,23 @@ def crossings_of(lines: Sequence[tuple[str, str, Sequence[tuple[float, float]]]]
     kept = [(s, t, p) for s, t, p in kept if len(p) >= 2]
     if len(kept) < 2:
         return 0
-    lo = np.array([p.min(axis=0) for _, _, p in kept])
-    hi = np.array([p.max(axis=0) for _, _, p in kept])
-    overlap = (lo[:, None, :] <= hi[None, :, :]).all(axis=2) & (lo[None, :, :] <= hi[:, None, :]).all(axis=2)
+    names = {name: k for k, name in enumerate({n for s, t, _ in kept for n in (s, t)})}
+    source = np.array([names[s] for s, _, _ in kept])
+    target = np.array([names[t] for _, t, _ in kept])
+    starts = np.concatenate([p[:-1] for _, _, p in kept])
+    ends = np.concatenate([p[1:] for _, _, p in kept])
+    owner = np.concatenate([np.full(len(p) - 1, k) for k, (_, _, p) in enumerate(kept)])
+    low, high = np.minimum(starts, ends), np.maximum(starts, ends)
     total = 0
-    for i, j in zip(*np.nonzero(np.triu(overlap, 1))):
-        s1, t1, p1 = kept[i]
-        s2, t2, p2 = kept[j]
-        if s1 in (s2, t2) or t1 in (s2, t2):
+    for k in range(len(kept) - 1):
+        others = (np.arange(len(kept)) > k) & (source != source[k]) & (source != target[k]) & (
+            target != source[k]) & (target != target[k])
+        mine = owner == k
+        box_low, box_high = low[mine].min(axis=0), high[mine].max(axis=0)
+        near = others[owner] & (low <= box_high).all(axis=1) & (high >= box_low).all(axis=1)
+        if not near.any():
             continue
-        a1, b1, a2, b2 = p1[:-1], p1[1:], p2[:-1], p2[1:]
+        a1, b1, a2, b2 = starts[mine], ends[mine], starts[near], ends[near]
         d1 = (b1 - a1)[:, None, :]
         d2 = (b2 - a2)[None, :, :]
         diff = a2[None, :, :] - a1[:, None, :]

@@ -29,11 +29,12 @@ class Drawing:
         return Cards(self.corners, (CARD_W, CARD_H))
 
 
-def drawing_of(flow: Flow) -> Drawing:
-    """``flow`` as the look draws it: edges routed around the cards."""
+def drawing_of(flow: Flow, per_piece: int = 12) -> Drawing:
+    """``flow`` as the look draws it: edges routed around the cards, each curved piece as
+    ``per_piece`` straight segments."""
     cards = card_index(flow)
     lines = [
-        (edge.source, edge.target, geometry.polyline(12))
+        (edge.source, edge.target, geometry.polyline(per_piece))
         for edge, geometry in zip(flow.edges, edge_geometries(flow))
         if geometry is not None and edge.source != edge.target
     ]
