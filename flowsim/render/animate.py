@@ -480,9 +480,10 @@ class Animation:
             if rate <= 0:
                 continue
             ch = self.channels.index(self.flow.edges[e].source) if self.flow.edges[e].source in self.channels else 0
-            (x0, y0), (x1, y1), (x2, y2), (x3, y3) = self._curves[e].tolist()
-            ctx.move_to(x0, y0)
-            ctx.curve_to(x1, y1, x2, y2, x3, y3)
+            points = self._curves[e].tolist()  # the edge's line, sampled evenly along it
+            ctx.move_to(*points[0])
+            for x, y in points[1:]:
+                ctx.line_to(x, y)
             ctx.set_line_width(max(2.0 * u, _STREAM_MAX * u * rate / top))
             ctx.set_source_rgba(*self._channel_rgb[ch], 0.55)
             ctx.stroke_preserve()
