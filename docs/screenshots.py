@@ -1,6 +1,7 @@
 """Make the pictures the README shows: the editor on the default template as it opens,
 on a laptop screen and on a desk screen, the results panel after a run (funnel and flow)
-and the first page of that run's report, its animated export (docs/images/lead-flow.gif)
+and the first page of that run's report, the inspector's distribution and speed-to-lead
+editors, its animated export (docs/images/lead-flow.gif)
 and the slides of its deck (docs/images/deck.png).
 
 Run under a display (``xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python
@@ -19,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths, QTimer
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 HERE = Path(__file__).resolve().parent
@@ -126,6 +127,37 @@ def report_picture(window) -> None:
     cairosvg.svg2png(bytestring=first.encode("utf-8"), write_to=str(IMAGES / "report.png"), output_width=900)
 
 
+#: (node to select, [(field, file)]): pictures of single inspector editors, taken with a
+#: wide inspector on the default template.
+FIELD_SHOTS = [("sdr_handoff", [("service", "distribution-editor.png"), ("speed_to_lead", "speed-to-lead-editor.png")])]
+
+
+def shoot_fields(app: QApplication, folder: str, selected: str, fields: list[tuple[str, str]]) -> None:
+    settings = QSettings(str(Path(folder) / f"fields-{selected}.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings=settings, ask=False)
+    window.resize(1500, 880)
+    window.open_template(DEFAULT_TEMPLATE)
+    window.show()
+
+    def take() -> None:
+        window.scene.item_for_id(selected).setSelected(True)
+        window.resizeDocks([window.inspector_dock], [430], Qt.Orientation.Horizontal)
+        app.processEvents()
+        for key, name in fields:
+            editor = window.inspector.editors[key]
+            window.inspector.ensureWidgetVisible(editor, 0, 40)
+            app.processEvents()
+            box = editor.parentWidget()  # the editor with its source line and notes
+            label = window.inspector.form.labelForField(box)
+            area = box.geometry().united(label.geometry()).adjusted(-8, -6, 8, 2)
+            window.inspector.widget().grab(area).save(str(HERE / "images" / name))
+        window.close()
+        app.quit()
+
+    QTimer.singleShot(700, take)
+    app.exec()
+
+
 def main() -> None:
     exports()
     if "--exports" in sys.argv:
@@ -136,6 +168,8 @@ def main() -> None:
         for name, size, selected in SHOTS:
             shoot(app, folder, name, size, selected)
         shoot_results(app, folder)
+        for selected, fields in FIELD_SHOTS:
+            shoot_fields(app, folder, selected, fields)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from flowsim.rules.scoring import SCORING_KEYS, ScoringModel
 from flowsim.rules.segmentation import SEGMENT_KEYS, Segmenter
 from flowsim.rules.typecheck import LEAD_FIELD_TYPES, FieldTypes, value_types
 
-__all__ = ["check_flow", "flow_fields", "flow_field_types", "rule_problem"]
+__all__ = ["check_flow", "fields_at", "flow_fields", "flow_field_types", "rule_problem"]
 
 
 def flow_fields(flow: Flow) -> frozenset[str]:
@@ -78,6 +78,31 @@ def _spec_types(spec: Any) -> frozenset[str]:
     if isinstance(spec, (str, bool)):
         return value_types(spec)
     return frozenset({"num", "str", "bool", "none"})
+
+
+def fields_at(flow: Flow, node_id: str) -> frozenset[str]:
+    """The fields a lead can have when it reaches ``node_id``: the built-in ones and what
+    the sources that lead there generate (every source's, if none leads there)."""
+    feeders: dict[str, list[str]] = {}
+    for edge in flow.edges:
+        feeders.setdefault(edge.target, []).append(edge.source)
+    seen = {node_id}
+    todo = [node_id]
+    while todo:
+        for before in feeders.get(todo.pop(), ()):
+            if before not in seen:
+                seen.add(before)
+                todo.append(before)
+    sources = [n for n in flow.nodes if n.kind == "source" and n.id in seen]
+    if not sources:
+        return flow_fields(flow)
+    names = set(LEAD_FIELDS)
+    for node in sources:
+        for key in ("attributes", "behaviours"):
+            value = node.params.get(key)
+            if isinstance(value, Mapping):
+                names.update(str(name) for name in value)
+    return frozenset(names)
 
 
 def rule_problem(text: str, fields: Collection[str] | None = None) -> tuple[str, int | None] | None:

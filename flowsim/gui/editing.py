@@ -10,7 +10,7 @@ from flowsim.errors import FlowError
 from flowsim.gui.commands import AddItems, MoveNodes, RemoveItems
 from flowsim.io import dumps_flow, loads_flow
 from flowsim.model import Edge, Flow, Node
-from flowsim.model.layout import layered_layout
+from flowsim.render.arrange import auto_layout
 
 __all__ = ["clip_text", "paste_command", "delete_command", "layout_command", "align_command", "CLIP_MARK"]
 
@@ -71,7 +71,7 @@ def delete_command(flow: Flow, node_ids: list[str], edges: list[Edge]) -> QUndoC
 def layout_command(flow: Flow) -> QUndoCommand | None:
     """Arrange every node left to right (one undo step)."""
     moves = {}
-    for node_id, (x, y) in layered_layout(flow).items():
+    for node_id, (x, y) in auto_layout(flow).items():
         old = list(flow.node(node_id).position)
         if old != [x, y]:
             moves[node_id] = (old, [x, y])

@@ -1,7 +1,10 @@
 """The inspector: edit the selected node or edge, or the flow itself, with live checks.
 
-Every field shows the value as the file writes it on one line; what you type is read back
-as YAML when you press Enter or leave the field, and becomes one undo step. Problems from
+Fields speak the user's language and write the file's YAML: durations are a number and a
+unit, probabilities percentages, distributions and the speed-to-lead curve have editors of
+their own (each in its own module), rules complete field and function names. Other
+fields show the value as the file writes it on one line, read back as YAML. Every change
+is one undo step, made on Enter, on leaving a field or on a choice. Problems from
 validation appear under the field they concern; rules are checked as you type, with the
 error underlined.
 """
@@ -11,19 +14,25 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QColorDialog, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
-    QPushButton, QScrollArea, QTextEdit, QVBoxLayout, QWidget,
+    QColorDialog, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+    QScrollArea, QVBoxLayout, QWidget,
 )
 
-from flowsim.check import rule_problem
 from flowsim.errors import FlowError
 from flowsim.gui.commands import RenameNode, SetEdgeField, SetFlowField, SetKind, SetNodeField
+from flowsim.gui.curve_edit import SpeedToLeadEdit, read_points
+from flowsim.gui.distribution_edit import DistributionEdit
 from flowsim.gui.document import Document
+from flowsim.gui.duration_edit import DurationEdit, split_duration
+from flowsim.gui.percent_edit import PercentEdit
+from flowsim.gui.rule_edit import RuleEdit
 from flowsim.io.inline import format_value, parse_value
 from flowsim.model import Edge, Issue, Node, NodeKind, fields_of
 from flowsim.model.colors import is_color
+from flowsim.model.distribution import parse_distribution
+from flowsim.model.duration import is_number
 from flowsim.model.flow import ID_PATTERN
 
 __all__ = ["Inspector", "RuleEdit", "ValueEdit"]
@@ -57,65 +66,15 @@ class ValueEdit(QLineEdit):
         self.committed.emit(value)
 
 
-class RuleEdit(QPlainTextEdit):
-    """A rule on one line, checked as you type: the faulty part gets a wavy underline."""
-
-    committed = Signal(object)
-    problemChanged = Signal(str)
-
-    def __init__(self, text: str | None, fields: Callable[[], Any]) -> None:
-        super().__init__(text or "")
-        self.fields = fields
-        self._shown = text or ""
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.setTabChangesFocus(True)
-        self.setFixedHeight(self.fontMetrics().height() + 14)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.textChanged.connect(self.check)
-        self.problem = ""
-        self.check()
-
-    def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self._finish()
-            return
-        super().keyPressEvent(event)
-
-    def focusOutEvent(self, event) -> None:
-        self._finish()
-        super().focusOutEvent(event)
-
-    def check(self) -> None:
-        text = self.toPlainText()
-        found = rule_problem(text, self.fields()) if text.strip() else None
-        selections = []
-        if found is not None:
-            message, column = found
-            start = max(0, (column or 1) - 1)
-            cursor = QTextCursor(self.document())
-            cursor.setPosition(min(start, len(text)))
-            cursor.setPosition(min(len(text), max(start + 1, _token_end(text, start))), QTextCursor.MoveMode.KeepAnchor)
-            selection = QTextEdit.ExtraSelection()
-            fmt = QTextCharFormat()
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-            fmt.setUnderlineColor(QColor("#D92D20"))
-            selection.format = fmt
-            selection.cursor = cursor
-            selections.append(selection)
-            self.problem = f"column {column}: {message}" if column else message
-        else:
-            self.problem = ""
-        self.setExtraSelections(selections)
-        self.setToolTip(self.problem)
-        self.problemChanged.emit(self.problem)
-
-    def _finish(self) -> None:
-        text = self.toPlainText().strip()
-        if text == self._shown:
-            return
-        self._shown = text
-        self.committed.emit(text or None)
+def _reads(value: Any, parse: Callable[[Any], Any]) -> bool:
+    """Whether ``value`` is absent or ``parse`` reads it."""
+    if value is None:
+        return True
+    try:
+        parse(value)
+    except (ValueError, TypeError):
+        return False
+    return True
 
 
 def _comment_text(node: Node, key: str) -> str:
@@ -127,13 +86,6 @@ def _comment_text(node: Node, key: str) -> str:
     return " ".join(line.lstrip("#").strip() for line in lines)
 
 
-def _token_end(text: str, start: int) -> int:
-    end = start
-    while end < len(text) and (text[end].isalnum() or text[end] in "_"):
-        end += 1
-    return end
-
-
 class Inspector(QScrollArea):
     """Shows editors for the selection; rebuilds when the selection or the model changes."""
 
@@ -141,10 +93,12 @@ class Inspector(QScrollArea):
         super().__init__(parent)
         self.document = document
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # fields fit the width
         self.nodes: list[Node] = []
         self.edges: list[Edge] = []
         self.editors: dict[str, QWidget] = {}
         self._building = False
+        self._own_edit = False
         document.bridge.nodeChanged.connect(self._model_changed)
         document.bridge.edgeChanged.connect(self._model_changed)
         document.bridge.flowChanged.connect(self._flow_changed)
@@ -158,7 +112,11 @@ class Inspector(QScrollArea):
 
     def push(self, command) -> None:
         if not self.document.read_only:
-            self.document.undo_stack.push(command)
+            self._own_edit = True
+            try:
+                self.document.undo_stack.push(command)
+            finally:
+                self._own_edit = False
 
     def show_selection(self, nodes: list[Node], edges: list[Edge]) -> None:
         self.nodes, self.edges = list(nodes), list(edges)
@@ -178,15 +136,22 @@ class Inspector(QScrollArea):
             return
         if subject is None or subject in self.nodes or subject in self.edges:
             focus = self.focusWidget()
-            if focus is None or not self.isAncestorOf(focus):
+            # A field's own edit leaves the field as the user left it; any other change
+            # (undo, redo, the canvas) shows the model's values again.
+            if not self._own_edit or focus is None or not self.isAncestorOf(focus):
                 self._rebuild()
 
     # -- building --------------------------------------------------------------------------
     def _rebuild(self) -> None:
         self._building = True
         body = QWidget()
-        self.form = QFormLayout(body)
+        outer = QVBoxLayout(body)
+        self.form = QFormLayout()
+        outer.addLayout(self.form)
+        outer.addStretch(1)  # rows keep their height and sit beside their labels
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.editors = {}
         self.issue_labels: dict[str, QLabel] = {}
         self.general = QLabel()
@@ -202,6 +167,10 @@ class Inspector(QScrollArea):
         else:
             self.form.addRow(QLabel(f"{len(self.nodes)} nodes and {len(self.edges)} edges selected"))
         body.setEnabled(not self.document.read_only)
+        old = self.takeWidget()
+        if old is not None:  # an editor of the old body may be inside its own signal: delete later
+            old.hide()
+            old.deleteLater()
         self.setWidget(body)
         self._building = False
         self._show_issues()
@@ -228,7 +197,10 @@ class Inspector(QScrollArea):
             cite.setStyleSheet("color: palette(mid); font-size: 11px;")
             layout.addWidget(cite)
         layout.addWidget(note)
-        self.form.addRow(label, box)
+        name = QLabel(label)
+        name.setWordWrap(True)
+        name.setToolTip(tip)
+        self.form.addRow(name, box)
         if isinstance(editor, RuleEdit):
             editor.problemChanged.connect(lambda text, k=key: self._note(k, text))
             if editor.problem:
@@ -240,8 +212,13 @@ class Inspector(QScrollArea):
             label.setText(text)
             label.setVisible(bool(text))
 
+    def _header(self, text: str) -> None:
+        title = QLabel(text)
+        title.setWordWrap(True)  # a long title wraps rather than being cut
+        self.form.addRow(title)
+
     def _node_form(self, node: Node) -> None:
-        self.form.addRow(QLabel(f"<b>{node.title}</b> — {node.kind}"))
+        self._header(f"<b>{node.title}</b> — {node.kind}")
         ident = QLineEdit(node.id)
         ident.editingFinished.connect(lambda: self._rename(node, ident))
         self._row("id", "Id", ident, f"lowercase letters, digits and _ ({ID_PATTERN})")
@@ -258,12 +235,26 @@ class Inspector(QScrollArea):
             return
         for spec in fields_of(node.kind):
             value = node.params.get(spec.key)
-            if spec.type == "rule":
-                editor: QWidget = RuleEdit(value if isinstance(value, str) else format_value(value), self._fields)
-            else:
-                editor = ValueEdit(value, text_only=spec.type == "text")
+            editor = self._field_editor(node, spec.key, spec.type, value)
             editor.committed.connect(lambda v, k=spec.key: self.push(SetNodeField(self.flow, node.id, k, v)))
             self._row(spec.key, spec.key.replace("_", " ").capitalize(), editor, spec.help, _comment_text(node, spec.key))
+
+    def _field_editor(self, node: Node, key: str, kind: str, value: Any) -> QWidget:
+        """The editor for one field of ``node``, by the field's type."""
+        if kind == "rule":
+            return RuleEdit(value if isinstance(value, str) else format_value(value), self._fields,
+                            lambda: self._fields_at(node.id))
+        # A value its own editor cannot show keeps the plain YAML field, so nothing the user
+        # wrote is hidden; once it reads, the next rebuild shows the editor.
+        if kind == "distribution" and _reads(value, parse_distribution):
+            return DistributionEdit(value)
+        if kind == "duration" and (value is None or split_duration(value) is not None):
+            return DurationEdit(value)
+        if kind == "probability" and (value is None or (is_number(value) and 0 <= value <= 1)):
+            return PercentEdit(value)
+        if key == "speed_to_lead" and (value is None or (isinstance(value, dict) and not read_points(value)[1])):
+            return SpeedToLeadEdit(value)
+        return ValueEdit(value, text_only=kind == "text")
 
     def _color_editor(self, node: Node) -> QWidget:
         box = QWidget()
@@ -306,11 +297,13 @@ class Inspector(QScrollArea):
             self.push(RenameNode(self.flow, node.id, new))
 
     def _edge_form(self, edge: Edge) -> None:
-        self.form.addRow(QLabel(f"<b>{edge.source} → {edge.target}</b>"))
-        when = RuleEdit(edge.when, self._fields)
+        titles = {node.id: node.title for node in self.flow.nodes}
+        self._header(f"<b>{titles.get(edge.source, edge.source)} → {titles.get(edge.target, edge.target)}</b>")
+        when = RuleEdit(edge.when, self._fields, lambda: self._fields_at(edge.source))
         when.committed.connect(lambda v: self.push(SetEdgeField(self.flow, edge, "when", v)))
         self._row("when", "When", when, "a rule; the first true one, in file order, wins")
-        probability = ValueEdit(edge.probability)
+        share = edge.probability
+        probability = PercentEdit(share) if share is None or (is_number(share) and 0 <= share <= 1) else ValueEdit(share)
         probability.committed.connect(lambda v: self.push(SetEdgeField(self.flow, edge, "probability", v)))
         self._row("probability", "Probability", probability, "the share of leads that take this edge")
         label = ValueEdit(edge.label, text_only=True)
@@ -339,6 +332,11 @@ class Inspector(QScrollArea):
         from flowsim.check import flow_fields
 
         return flow_fields(self.flow)
+
+    def _fields_at(self, node_id: str):
+        from flowsim.check import fields_at
+
+        return fields_at(self.flow, node_id)
 
     # -- issues ------------------------------------------------------------------------
     def _show_issues(self) -> None:

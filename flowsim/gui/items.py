@@ -182,9 +182,11 @@ class EdgeItem(QGraphicsItem):
         geometry = edge_geometry_at(
             (source.pos().x(), source.pos().y()), (target.pos().x(), target.pos().y()),
             self.lane, loop=source is target,
+            cards=self._scene.route_cards(), ends=(self.edge.source, self.edge.target),
         )
         self.geometry = geometry
         self.setToolTip(edge_label(self.edge))  # the whole label, even where the curve's box cuts it
+        self._scene.edge_routed(self, len(geometry.pieces) > 1)
         self.shapes = edge_shapes(geometry, self.edge, self._scene.theme, volume=self.volume, highlight=self.isSelected())
         curve = qpath(self.shapes[0]) if isinstance(self.shapes[0], Path) else QPainterPath()
         self._curve = curve

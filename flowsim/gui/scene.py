@@ -14,6 +14,7 @@ from flowsim.gui.painter import qcolor
 from flowsim.model import Edge, Flow, Node
 from flowsim.model.kinds import NodeKind
 from flowsim.render.look import CARD_H, CARD_W, NodeStats, lanes
+from flowsim.render.route import Cards
 from flowsim.render.theme import LIGHT, Theme
 
 __all__ = ["FlowScene", "KIND_MIME"]
@@ -44,6 +45,8 @@ class FlowScene(QGraphicsScene):
         self._edges_path: QPainterPath | None = None
         self._cards: dict[str, list[QRectF]] | None = None
         self._card_slot: dict[int, tuple[str, int]] = {}  # id(item) -> its box in _cards
+        self._route_cards: Cards | None = None  # where the cards are now, for edge routing
+        self._routed: set[EdgeItem] = set()  # edges that go around cards
         self._nodes: dict[int, NodeItem] = {}
         self._by_id: dict[str, NodeItem] = {}
         self._edges: dict[int, EdgeItem] = {}
@@ -95,6 +98,7 @@ class FlowScene(QGraphicsScene):
         self._nodes, self._by_id, self._edges, self._touching = {}, {}, {}, {}
         self._edges_path = None
         self._cards = None
+        self._routed = set()
         self.clear()
         for node in self.flow.nodes:
             self._add_node_item(node)
@@ -154,8 +158,16 @@ class FlowScene(QGraphicsScene):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRects(selected)
 
+    def route_cards(self) -> Cards:
+        """Where every card is on screen now (mid-drag too), for routing edges around them."""
+        if self._route_cards is None:
+            corners = {node_id: (item.pos().x(), item.pos().y()) for node_id, item in self._by_id.items()}
+            self._route_cards = Cards(corners, (CARD_W, CARD_H))
+        return self._route_cards
+
     def card_changed(self, item: NodeItem, moved_only: bool = False) -> None:
         """A card moved (``moved_only``) or changed its look."""
+        self._route_cards = None
         slot = self._card_slot.get(id(item)) if moved_only and self._cards is not None else None
         if slot is not None and slot[0] == item.color:  # a drag step: move its one box
             self._cards[slot[0]][slot[1]] = item.card_box()
@@ -163,6 +175,13 @@ class FlowScene(QGraphicsScene):
             self._cards = None
         if self.far:  # far out the view draws it (the item paints nothing): draw it again
             self.invalidate(item.sceneBoundingRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
+
+    def edge_routed(self, item: EdgeItem, routed: bool) -> None:
+        """An edge now goes around cards (``routed``) or runs as one curve."""
+        if routed:
+            self._routed.add(item)
+        else:
+            self._routed.discard(item)
 
     def edge_moved(self) -> None:
         self._edges_path = None
@@ -239,6 +258,10 @@ class FlowScene(QGraphicsScene):
         if key in ("position", "id"):
             for edge_item in self._touching.get(node.id, []):
                 edge_item.refresh()
+        if key == "position":  # lines that went around a card, or now run into it, route again
+            near = [other for other in self.items(item.sceneBoundingRect()) if isinstance(other, EdgeItem)]
+            for edge_item in {*self._routed, *near}:
+                edge_item.refresh()
 
     def _edge_added(self, edge: Edge, index: int) -> None:
         self._add_edge_item(edge)
@@ -247,6 +270,7 @@ class FlowScene(QGraphicsScene):
     def _edge_removed(self, edge: Edge, index: int) -> None:
         item = self._edges.pop(id(edge), None)
         if item is not None:
+            self._routed.discard(item)
             self.removeItem(item)
         self._edges_path = None
         self._relane()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Any, Mapping
 
 from flowsim.model.duration import ValueProblem, is_number, parse_duration
@@ -85,6 +86,63 @@ class Distribution:
             return rng.gamma((mean / sd) ** 2, sd * sd / mean, size)
         draw = rng.normal(p["mean"], p["sd"], size)
         return max(draw, 0.0) if size is None else draw.clip(min=0.0)
+
+    def quantile(self, q: float) -> float:
+        """The value below which a share ``q`` (0–1) of draws fall (the median at 0.5),
+        of the distribution as sampled: a normal is clipped at zero."""
+        p = dict(self.params)
+        kind = self.kind
+        if kind == "fixed":
+            return p["value"]
+        if kind == "exponential":
+            return -p["mean"] * math.log1p(-min(q, 1 - 1e-12))
+        if kind == "uniform":
+            return p["min"] + (p["max"] - p["min"]) * q
+        if kind == "triangular":
+            lo, mode, hi = p["min"], p["mode"], p["max"]
+            if hi == lo:
+                return lo
+            cut = (mode - lo) / (hi - lo)
+            if q < cut:
+                return lo + math.sqrt(q * (hi - lo) * (mode - lo))
+            return hi - math.sqrt((1 - q) * (hi - lo) * (hi - mode))
+        z = NormalDist().inv_cdf(min(max(q, 1e-12), 1 - 1e-12))
+        if kind == "lognormal":
+            mean, sd = p["mean"], p["sd"]
+            if mean <= 0:
+                return 0.0
+            sigma2 = math.log1p((sd / mean) ** 2)
+            return math.exp(math.log(mean) - sigma2 / 2 + math.sqrt(sigma2) * z)
+        return max(0.0, p["mean"] + p["sd"] * z)
+
+    def density(self, x: float) -> float:
+        """The probability density at ``x`` (0 for a fixed value; a fixed value has none)."""
+        p = dict(self.params)
+        kind = self.kind
+        if kind == "fixed" or x < 0:
+            return 0.0
+        if kind == "exponential":
+            return math.exp(-x / p["mean"]) / p["mean"] if p["mean"] > 0 else 0.0
+        if kind == "uniform":
+            width = p["max"] - p["min"]
+            return 1 / width if width > 0 and p["min"] <= x <= p["max"] else 0.0
+        if kind == "triangular":
+            lo, mode, hi = p["min"], p["mode"], p["max"]
+            if not lo <= x <= hi or hi == lo:
+                return 0.0
+            if x < mode:
+                return 2 * (x - lo) / ((hi - lo) * (mode - lo))
+            return 2 * (hi - x) / ((hi - lo) * (hi - mode)) if hi > mode else 2 / (hi - lo)
+        if kind == "lognormal":
+            mean, sd = p["mean"], p["sd"]
+            if mean <= 0 or x <= 0:
+                return 0.0
+            sigma2 = math.log1p((sd / mean) ** 2)
+            if sigma2 == 0:
+                return 0.0
+            mu = math.log(mean) - sigma2 / 2
+            return math.exp(-((math.log(x) - mu) ** 2) / (2 * sigma2)) / (x * math.sqrt(2 * math.pi * sigma2))
+        return NormalDist(p["mean"], p["sd"]).pdf(x) if p["sd"] > 0 else 0.0
 
     @classmethod
     def fixed(cls, value: float) -> "Distribution":

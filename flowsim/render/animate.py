@@ -34,7 +34,7 @@ from flowsim.model.flow import Flow
 from flowsim.render import frames
 from flowsim.render.frames import run_caption
 from flowsim.render.look import (
-    CARD_H, CARD_W, LABEL_SIZE, NodeStats, badge_box, edge_geometry, lanes, leak_alarm, node_color,
+    CARD_H, CARD_W, LABEL_SIZE, NodeStats, badge_box, edge_geometries, leak_alarm, node_color,
 )
 from flowsim.render.overlay import run_overlay
 from flowsim.render.raster import draw_scene, new_surface
@@ -58,6 +58,8 @@ MAX_DOTS = 220
 FRAME_PIXEL_FORMAT = "bgra" if sys.byteorder == "little" else "argb"
 _CROSSFADE = 0.35
 _STACK_ROW = 12
+#: Points kept along each edge's line for moving dots on it.
+_SAMPLES = 33
 _STACK_ROWS = 3
 #: Video seconds over which a stream's visits a day are counted, and its widest (px at 1080p).
 _STREAM_WINDOW = 0.6
@@ -283,15 +285,14 @@ class Animation:
             return (x + dx) * scale, (y + dy) * scale
 
         edges = self.flow.edges
-        self._curves = np.zeros((len(edges), 4, 2))
+        # Each edge's line as _SAMPLES points evenly along it (routed lines have many pieces).
+        self._curves = np.zeros((len(edges), _SAMPLES, 2))
         travel = []
-        for i, (edge, lane) in enumerate(zip(edges, lanes(self.flow))):
-            src, dst = self._nodes.get(edge.source), self._nodes.get(edge.target)
-            if src is None or dst is None:
+        for i, g in enumerate(edge_geometries(self.flow, wrapped=self.slide.wrapped)):
+            if g is None:
                 travel.append(0.0)
                 continue
-            g = edge_geometry(src, dst, lane, wrapped=self.slide.wrapped)
-            self._curves[i] = [to_px(*p) for p in (g.p0, g.c1, g.c2, g.p3)]
+            self._curves[i] = [to_px(*g.point(k / (_SAMPLES - 1))) for k in range(_SAMPLES)]
             length = sum(math.dist(g.point(k / 16), g.point((k + 1) / 16)) for k in range(16))
             # About half a second, longer edges a little longer; quicker in a short video.
             travel.append(min(1.1, max(0.45, 0.35 + length / 700)) * min(1.0, self.seconds / 8))
@@ -334,16 +335,17 @@ class Animation:
         s0, s1 = start[i0:i1][on], end[on]
         edge = self._t_edge[i0:i1][on]
         u = _ease(np.clip((second - s0) / np.maximum(s1 - s0, 1e-9), 0.0, 1.0))[:, None]
-        c = self._curves[edge]
-        v = 1.0 - u
-        pos = v * v * v * c[:, 0] + 3 * v * v * u * c[:, 1] + 3 * v * u * u * c[:, 2] + u * u * u * c[:, 3]
+        along = u[:, 0] * (_SAMPLES - 1)
+        k = np.minimum(along.astype(np.int64), _SAMPLES - 2)
+        frac = (along - k)[:, None]
+        pos = self._curves[edge, k] * (1.0 - frac) + self._curves[edge, k + 1] * frac
         # Leaks: from where the lead came in, sinking towards the "leaked" gutter and fading.
         lt = self._l_time
         j0 = np.searchsorted(lt, second - FADE, side="right")
         j1 = np.searchsorted(lt, second, side="right")
         f = (second - lt[j0:j1]) / FADE
         le = self._l_edge[j0:j1]
-        at = np.where(le[:, None] >= 0, self._curves[np.maximum(le, 0), 3], self._exit[self._l_node[j0:j1]])
+        at = np.where(le[:, None] >= 0, self._curves[np.maximum(le, 0), -1], self._exit[self._l_node[j0:j1]])
         lead = self._l_lead[j0:j1]
         jitter = ((lead * 2654435761) % 1000 / 1000.0 - 0.5) * 6.0 * self.dot_r * self.scale
         lx = at[:, 0] + jitter * f
@@ -478,9 +480,10 @@ class Animation:
             if rate <= 0:
                 continue
             ch = self.channels.index(self.flow.edges[e].source) if self.flow.edges[e].source in self.channels else 0
-            (x0, y0), (x1, y1), (x2, y2), (x3, y3) = self._curves[e].tolist()
-            ctx.move_to(x0, y0)
-            ctx.curve_to(x1, y1, x2, y2, x3, y3)
+            points = self._curves[e].tolist()  # the edge's line, sampled evenly along it
+            ctx.move_to(*points[0])
+            for x, y in points[1:]:
+                ctx.line_to(x, y)
             ctx.set_line_width(max(2.0 * u, _STREAM_MAX * u * rate / top))
             ctx.set_source_rgba(*self._channel_rgb[ch], 0.55)
             ctx.stroke_preserve()

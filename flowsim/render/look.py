@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from functools import cached_property
+from typing import Any, Hashable, Mapping, Sequence
 
 from flowsim.model.colors import is_color, to_hex
 from flowsim.model.flow import Edge, Flow, Node
 from flowsim.model.graph import parallel_ordinals
 from flowsim.model.duration import format_duration, is_number, parse_duration
 from flowsim.render.icons import icon_shapes
+from flowsim.render.route import Cards, Piece, rounded, route, through_columns
 from flowsim.render.shapes import Circle, Path, Rect, Shape, Text
 from flowsim.render.text import fit_text, text_width, wrap_text
 from flowsim.render.theme import KIND_COLORS, Theme
 
 __all__ = [
     "CARD_W", "CARD_H", "node_color", "node_shapes", "summary", "EdgeGeometry",
-    "edge_geometry", "edge_geometry_at", "edge_shapes", "lanes", "edge_label", "NodeStats", "bezier_point",
-    "LABEL_SIZE", "title_lines", "label_lines", "leak_alarm", "badge_box",
+    "edge_geometry", "edge_geometry_at", "edge_geometries", "card_index", "edge_shapes", "lanes", "edge_label",
+    "NodeStats", "bezier_point", "LABEL_SIZE", "title_lines", "label_lines", "leak_alarm", "badge_box",
 ]
 
 CARD_W = 200.0
@@ -37,6 +39,9 @@ _ARROW = 9.0
 LABEL_SIZE = 11.0
 _LABEL_WIDTH = 150.0
 _TITLE_ROOM = CARD_W - _TEXT_X - 10
+#: How far a routed edge keeps from the cards it passes.
+ROUTE_MARGIN = 14.0
+BACK_PORT = 0.75
 
 
 @dataclass(frozen=True)
@@ -214,18 +219,61 @@ def _badge(node: Node, stats: NodeStats, theme: Theme) -> list[Shape]:
 
 @dataclass(frozen=True)
 class EdgeGeometry:
-    """A cubic curve p0 → p3 with controls c1, c2; the arrow tip and the label's point."""
+    """The line of an edge: cubic pieces from the source's port to the arrow's base, the
+    arrow's tip, and where its label sits. One piece for a plain curve; more for a line
+    routed around cards."""
 
-    p0: tuple[float, float]
-    c1: tuple[float, float]
-    c2: tuple[float, float]
-    p3: tuple[float, float]
+    pieces: tuple[Piece, ...]
     tip: tuple[float, float]
     label_at: tuple[float, float]
+    @cached_property
+    def lengths(self) -> tuple[float, ...]:
+        """How long each piece is (measured when first asked)."""
+        return tuple(_piece_length(p) for p in self.pieces)
+
+    @property
+    def p0(self) -> tuple[float, float]:
+        return self.pieces[0][0]
+
+    @property
+    def c1(self) -> tuple[float, float]:
+        return self.pieces[0][1]
+
+    @property
+    def c2(self) -> tuple[float, float]:
+        return self.pieces[-1][2]
+
+    @property
+    def p3(self) -> tuple[float, float]:
+        return self.pieces[-1][3]
 
     def point(self, t: float) -> tuple[float, float]:
-        """The point at parameter ``t`` (0 at the source, 1 at the arrow's base)."""
-        return bezier_point(self.p0, self.c1, self.c2, self.p3, t)
+        """The point at ``t`` along the line (0 at the source, 1 at the arrow's base),
+        each piece taking a share of ``t`` by its length."""
+        total = sum(self.lengths) or 1.0
+        at = min(max(t, 0.0), 1.0) * total
+        for piece, length in zip(self.pieces, self.lengths):
+            if at <= length or piece is self.pieces[-1]:
+                return bezier_point(*piece, at / length if length else 0.0)
+            at -= length
+        return self.p3
+
+    def polyline(self, per_piece: int = 16) -> list[tuple[float, float]]:
+        """Points along the line, close enough together to stand for it."""
+        points = [self.p0]
+        for piece in self.pieces:
+            steps = per_piece if piece[1] != _third(piece[0], piece[3]) else 1  # a straight run
+            points += [bezier_point(*piece, k / steps) for k in range(1, steps + 1)]
+        return points
+
+
+def _third(a, b) -> tuple[float, float]:
+    return (a[0] + (b[0] - a[0]) / 3, a[1] + (b[1] - a[1]) / 3)
+
+
+def _piece_length(piece: Piece, steps: int = 8) -> float:
+    points = [bezier_point(*piece, k / steps) for k in range(steps + 1)]
+    return sum(math.dist(a, b) for a, b in zip(points, points[1:]))
 
 
 def bezier_point(p0, c1, c2, p3, t: float) -> tuple[float, float]:
@@ -234,18 +282,55 @@ def bezier_point(p0, c1, c2, p3, t: float) -> tuple[float, float]:
     return (a * p0[0] + b * c1[0] + c * c2[0] + d * p3[0], a * p0[1] + b * c1[1] + c * c2[1] + d * p3[1])
 
 
-def edge_geometry(source: Node, target: Node, lane: int = 0, *, wrapped: bool = False) -> EdgeGeometry:
-    """The curve of an edge between two cards; ``lane`` separates parallel edges."""
-    return edge_geometry_at(source.position, target.position, lane, loop=source is target, wrapped=wrapped)
+def card_index(flow: Flow) -> Cards:
+    """Where every card of ``flow`` is (by node id), for routing its edges around them."""
+    corners = {}
+    for node in flow.nodes:
+        if node.id not in corners and _is_point(node.position):
+            corners[node.id] = node.position
+    return Cards(corners, (CARD_W, CARD_H))
+
+
+def edge_geometries(flow: Flow, *, wrapped: bool = False) -> list[EdgeGeometry | None]:
+    """The geometry of every edge of ``flow``, in order, routed around its cards; ``None``
+    for an edge whose source or target is missing. ``wrapped`` as for :func:`edge_geometry_at`."""
+    cards = card_index(flow)
+    out: list[EdgeGeometry | None] = []
+    for edge, lane in zip(flow.edges, lanes(flow)):
+        source, target = cards.boxes.get(edge.source), cards.boxes.get(edge.target)
+        if source is None or target is None:
+            out.append(None)
+            continue
+        out.append(edge_geometry_at(source[:2], target[:2], lane, loop=edge.source == edge.target,
+                                    wrapped=wrapped, cards=cards, ends=(edge.source, edge.target)))
+    return out
+
+
+def edge_geometry(
+    source: Node, target: Node, lane: int = 0, cards: Cards | None = None, *, wrapped: bool = False
+) -> EdgeGeometry:
+    """The curve of an edge between two cards; ``lane`` separates parallel edges; with
+    ``cards`` (:func:`card_index`) it goes around the cards in its way."""
+    return edge_geometry_at(source.position, target.position, lane, loop=source is target,
+                            wrapped=wrapped, cards=cards, ends=(source.id, target.id))
 
 
 def edge_geometry_at(
-    source_xy: Sequence[float], target_xy: Sequence[float], lane: int = 0, *, loop: bool = False,
+    source_xy: Sequence[float],
+    target_xy: Sequence[float],
+    lane: int = 0,
+    *,
+    loop: bool = False,
     wrapped: bool = False,
+    cards: Cards | None = None,
+    ends: tuple[Hashable, Hashable] = (None, None),
 ) -> EdgeGeometry:
-    """The curve of an edge between cards whose top-left corners are at these points.
+    """The line of an edge between cards whose top-left corners are at these points.
 
-    The canvas calls this while a card is being dragged, before the model has moved.
+    A smooth curve from the side facing the target; when ``cards`` are given and that
+    curve would pass through a card other than its own two (``ends`` names them in
+    ``cards``), an orthogonal route with rounded corners around them instead. The canvas
+    calls this while a card is being dragged, before the model has moved.
     ``wrapped``: the flow's rows were wrapped into bands (a slide frame), so an edge down
     and back by more than a column continues the reading order: out of the bottom, into
     the top, instead of running along the lower row into the target's side.
@@ -254,46 +339,128 @@ def edge_geometry_at(
     tx, ty = (float(v) for v in target_xy)
     shift = lane * 14.0
     gap = 24.0
+    # leave / arrive: the direction the line leaves the source and enters the target
     if loop:  # a loop over the card's top
         p0, tip = (sx + CARD_W * 0.68, sy), (sx + CARD_W * 0.32, sy)
         c1, c2 = (p0[0] + 30, sy - 70 - shift), (tip[0] - 30, sy - 70 - shift)
+        leave, arrive = (0.0, -1.0), (0.0, 1.0)
     elif tx >= sx + CARD_W + gap:  # forward: right side to left side
         p0, tip = (sx + CARD_W, sy + CARD_H / 2 + shift), (tx, ty + CARD_H / 2 + shift)
         reach = max(36.0, (tip[0] - p0[0]) / 2)
         c1, c2 = (p0[0] + reach, p0[1]), (tip[0] - reach, tip[1])
+        leave, arrive = (1.0, 0.0), (1.0, 0.0)
     elif abs(tx - sx) < CARD_W + gap and abs(ty - sy) >= CARD_H + gap:  # stacked
         down = ty > sy
         p0 = (sx + CARD_W / 2 + shift, sy + (CARD_H if down else 0))
         tip = (tx + CARD_W / 2 + shift, ty + (0 if down else CARD_H))
         reach = max(30.0, abs(tip[1] - p0[1]) / 2) * (1 if down else -1)
         c1, c2 = (p0[0], p0[1] + reach), (tip[0], tip[1] - reach)
+        leave = arrive = (0.0, 1.0) if down else (0.0, -1.0)
     elif wrapped and ty >= sy + CARD_H + gap:  # to the next band: out of the bottom, into the top
         p0 = (sx + CARD_W / 2 + shift, sy + CARD_H)
         tip = (tx + CARD_W / 2 + shift, ty)
         reach = max(30.0, (tip[1] - p0[1]) * 0.6)
         c1, c2 = (p0[0], p0[1] + reach), (tip[0], tip[1] - reach)
+        leave = arrive = (0.0, 1.0)
     elif ty >= sy + CARD_H + gap:  # back and down: out of the bottom, into the right side
         p0 = (sx + CARD_W / 2 + shift, sy + CARD_H)
         tip = (tx + CARD_W, ty + CARD_H / 2 + shift)
         c1 = (p0[0], p0[1] + (tip[1] - p0[1]) * 0.9)
         c2 = (tip[0] + (p0[0] - tip[0]) * 0.5, tip[1])
+        leave, arrive = (0.0, 1.0), (-1.0, 0.0)
     elif ty + CARD_H + gap <= sy:  # back and up: out of the top, into the bottom
         p0 = (sx + CARD_W / 2 + shift, sy)
         tip = (tx + CARD_W / 2 + shift, ty + CARD_H)
         reach = max(40.0, (p0[1] - tip[1]) / 2)
         c1, c2 = (p0[0], p0[1] - reach), (tip[0], tip[1] + reach)
+        leave, arrive = (0.0, -1.0), (0.0, -1.0)
     else:  # back along the same row: out of the bottom, under both cards, into the bottom
         p0 = (sx + CARD_W / 2 + shift, sy + CARD_H)
         tip = (tx + CARD_W / 2 + shift, ty + CARD_H)
         drop = 50 + 0.12 * abs(tx - sx) + abs(shift)
         low = max(p0[1], tip[1]) + drop
         c1, c2 = (p0[0], low), (tip[0], low)
+        leave, arrive = (0.0, 1.0), (0.0, -1.0)
+    curve = _curve(p0, c1, c2, tip)
+    if cards is None or loop:
+        return curve
+    band = wrapped and ty >= sy + CARD_H + gap  # to the next band of a wrapped flow
+    if tx + CARD_W + gap <= sx and not band:  # back to an earlier column: leave left, enter right
+        low = CARD_H * BACK_PORT + shift
+        across = _across((sx, sy + low), (tx + CARD_W, ty + low), cards, ends)
+        if across is not None:
+            return across
+    if leave == (1.0, 0.0) and tx - sx > 2 * CARD_W + 2 * gap:  # forward past cards between
+        across = _across(p0, tip, cards, ends)
+        if across is not None:
+            return across
+    # A curve lies inside the box of its control points: no other card there, no check.
+    xs, ys = (p0[0], c1[0], c2[0], tip[0]), (p0[1], c1[1], c2[1], tip[1])
+    if not any(key not in ends for key in cards.near((min(xs), min(ys), max(xs), max(ys)))):
+        return curve
+    if not cards.hits(curve.polyline(12), skip=ends):
+        return curve
+    path = route(p0, leave, tip, arrive, cards, margin=ROUTE_MARGIN)
+    if path is None:
+        return curve
+    return _routed(path)
+
+
+def _across(start, tip, cards: Cards, ends) -> EdgeGeometry | None:
+    """A line from ``start`` to ``tip`` through the gaps of the columns between them, or
+    ``None`` if there is none or it would still touch a card."""
+    points = through_columns(start, tip, cards, ends, margin=ROUTE_MARGIN)
+    if points is None:
+        return None
+    way = 1.0 if tip[0] >= start[0] else -1.0
+    base = (tip[0] - way * _ARROW, tip[1])
+    stops = [start, *points, base]
+    pieces = []
+    for k, (a, b) in enumerate(zip(stops, stops[1:])):
+        if k % 2:  # through a column: straight
+            pieces.append((a, _third(a, b), _third(b, a), b))
+        else:  # between columns: an S-curve, level at both ends
+            half = (b[0] - a[0]) / 2
+            pieces.append((a, (a[0] + half, a[1]), (b[0] - half, b[1]), b))
+    geometry = EdgeGeometry(tuple(pieces), tip, bezier_point(*pieces[0], 0.5))
+    if cards.hits(geometry.polyline(12), skip=ends):
+        return None
+    return geometry
+
+
+def _curve(p0, c1, c2, tip) -> EdgeGeometry:
     # End the line at the arrow's base so it never shows through the arrow's tip.
     dx, dy = tip[0] - c2[0], tip[1] - c2[1]
     norm = math.hypot(dx, dy) or 1.0
     p3 = (tip[0] - dx / norm * _ARROW, tip[1] - dy / norm * _ARROW)
-    label_at = bezier_point(p0, c1, c2, p3, 0.5)
-    return EdgeGeometry(p0, c1, c2, p3, tip, label_at)
+    piece = (p0, c1, c2, p3)
+    return EdgeGeometry((piece,), tip, bezier_point(*piece, 0.5))
+
+
+def _routed(path: list[tuple[float, float]]) -> EdgeGeometry:
+    tip = path[-1]
+    before = path[-2]
+    (ux, uy), _ = _unit_between(before, tip)
+    base = (tip[0] - ux * _ARROW, tip[1] - uy * _ARROW)
+    pieces = tuple(rounded([*path[:-1], base], ROUTE_MARGIN * 1.3))
+    runs = list(zip(path, path[1:]))
+    longest = max(runs, key=lambda run: math.dist(*run))
+    label_at = ((longest[0][0] + longest[1][0]) / 2, (longest[0][1] + longest[1][1]) / 2)
+    return EdgeGeometry(pieces, tip, label_at)
+
+
+def _unit_between(a, b) -> tuple[tuple[float, float], float]:
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length = math.hypot(dx, dy) or 1.0
+    return (dx / length, dy / length), length
+
+
+def _is_point(value: Any) -> bool:
+    return (
+        isinstance(value, (list, tuple))
+        and len(value) == 2
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+    )
 
 
 def edge_label(edge: Edge) -> str:
@@ -314,11 +481,14 @@ def edge_shapes(
     width = 1.6 if volume is None else 1.4 + 7.0 * math.sqrt(max(0.0, min(1.0, volume)))
     color = theme.selection if highlight else theme.edge
     dash = None
-    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = geometry.p0, geometry.c1, geometry.c2, geometry.p3
+    x0, y0 = geometry.p0
+    commands: list[tuple] = [("M", x0, y0)]
+    for _, (x1, y1), (x2, y2), (x3, y3) in geometry.pieces:
+        commands.append(("C", x1, y1, x2, y2, x3, y3))
     shapes: list[Shape] = [
-        Path((("M", x0, y0), ("C", x1, y1, x2, y2, x3, y3)), stroke=color, width=width, dash=dash,
-             opacity=0.9 if volume is None else 0.75),
+        Path(tuple(commands), stroke=color, width=width, dash=dash, opacity=0.9 if volume is None else 0.75),
     ]
+    x3, y3 = geometry.p3
     tip = geometry.tip
     dx, dy = tip[0] - x3, tip[1] - y3
     norm = math.hypot(dx, dy) or 1.0

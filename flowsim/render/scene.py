@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from flowsim.model.flow import Flow
-from flowsim.render.look import CARD_H, CARD_W, NodeStats, edge_geometry, edge_shapes, lanes, node_shapes
+from flowsim.render.look import CARD_H, CARD_W, NodeStats, edge_geometries, edge_shapes, node_shapes
 from flowsim.render.shapes import Circle, Rect, Shape, Text, moved
 from flowsim.render.text import fit_text
 from flowsim.render.theme import LIGHT, Theme
@@ -74,12 +74,11 @@ def build_scene(
     by_id = {}
     for node in flow.nodes:
         by_id.setdefault(node.id, node)
-    for index, (edge, lane) in enumerate(zip(flow.edges, lanes(flow))):
-        source, target = by_id.get(edge.source), by_id.get(edge.target)
-        if source is None or target is None:
+    for index, (edge, geometry) in enumerate(zip(flow.edges, edge_geometries(flow, wrapped=wrapped))):
+        if geometry is None or edge.source not in by_id or edge.target not in by_id:
             continue
         volume = volumes[index] if volumes is not None else None
-        canvas += edge_shapes(edge_geometry(source, target, lane, wrapped=wrapped), edge, theme, volume=volume)
+        canvas += edge_shapes(geometry, edge, theme, volume=volume)
     for node in by_id.values():
         x, y = (float(v) for v in node.position)
         node_stats = stats.get(node.id) if stats else None

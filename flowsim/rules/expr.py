@@ -36,6 +36,7 @@ import warnings
 from typing import Any, Callable, Collection, Mapping
 
 from flowsim.errors import RuleError
+from flowsim.rules.diagnose import explain
 from flowsim.rules.functions import RuleTypeError, rule_globals
 from flowsim.rules.translate import MAX_DEPTH, translate
 from flowsim.rules.typecheck import FieldTypes, check_types
@@ -204,8 +205,10 @@ def _compile(text: str) -> tuple[types.CodeType, dict[str, int], str]:
             tree = ast.parse(body, mode="eval")
     except SyntaxError as err:
         raise _syntax_error(err, body, shift) from None
-    except Exception as err:  # anything else the parser refuses is still the user's text
-        raise RuleError(f"the rule cannot be read: {err}", column=shift + 1) from None
+    except Exception:  # anything else the parser refuses is still the user's text
+        found = explain(body)
+        message, index = found if found is not None else ("the rule cannot be read", 0)
+        raise RuleError(message, column=shift + index + 1) from None
 
     encoded = body.encode("utf-8")
 
@@ -312,36 +315,25 @@ def _prescan(body: str, shift: int) -> None:
             i += 1
 
 
-_DETECTED = re.compile(r"\s*\(detected at line \d+\)")
-
-
 def _syntax_error(err: SyntaxError, body: str, shift: int) -> RuleError:
-    message = _DETECTED.sub("", err.msg or "invalid syntax")
-    column = shift + 1  # the rule as a whole, when the parser cannot say where
-    if err.offset is not None and (err.lineno or 1) == 1:
-        column = min(max(err.offset, 1), len(body) + 1) + shift
+    """The parser's refusal in the rule language's words: the fault and its column come
+    from :func:`flowsim.rules.diagnose.explain`, never Python's message."""
     first = re.match(r"[A-Za-z_]+", body)
     word = first.group(0) if first else ""
     if keyword.iskeyword(word) and word not in ("not", "True", "False", "None", "lambda"):
-        message = f"'{word}' statements are not allowed; a rule is a single expression"
-        column = shift + 1
-    elif _lone_equals(body, column - shift - 1):
-        message = "write == to compare; a single = is not allowed in rules"
-    elif message == "invalid syntax":
-        message = "this is not a valid rule (syntax error)"
-    else:
-        message = f"syntax error: {message}"
-    return RuleError(message, column=column)
-
-
-def _lone_equals(body: str, index: int) -> bool:
-    """Whether ``body[index]`` is an ``=`` that is not part of ``== <= >= !=``."""
-    return (
-        0 <= index < len(body)
-        and body[index] == "="
-        and body[index + 1 : index + 2] != "="
-        and body[index - 1 : index] not in ("=", "<", ">", "!")
-    )
+        return RuleError(
+            f"'{word}' statements are not allowed; a rule is a single expression", column=shift + 1
+        )
+    found = explain(body)
+    if found is not None:
+        message, index = found
+        return RuleError(message, column=shift + min(index, len(body)) + 1)
+    column = shift + 1  # the rule as a whole, when the parser cannot say where
+    if err.offset is not None and (err.lineno or 1) == 1:
+        column = min(max(err.offset, 1), len(body) + 1) + shift
+    if "escape" in (err.msg or ""):
+        return RuleError("a \\ in text starts an escape it does not know; write \\\\ for a backslash", column=column)
+    return RuleError("the rule cannot be read from here", column=column)
 
 
 # --- run-time errors, worded for users ----------------------------------------------------

@@ -165,8 +165,8 @@ def test_a_malformed_value_is_refused_without_an_undo_step(window):
     window.open_path(template_path("lead-flow"))
     window.scene.item_for_id("sdr_handoff").setSelected(True)
     steps = window.document.undo_stack.count()
-    editor = window.inspector.editors["service"]
-    editor.setText("{dist: exponential, mean: 45m")
+    editor = window.inspector.editors["assignment"]
+    editor.setText("{type: round_robin")
     editor.editingFinished.emit()
     assert window.document.undo_stack.count() == steps
     assert "YAML" in editor.toolTip()
