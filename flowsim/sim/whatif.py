@@ -153,7 +153,7 @@ def _dask(tasks, cluster, jobs, progress, cancel) -> list[dict[str, Any]]:
         if cluster == LOCAL:
             # Processes, one thread each: a replication holds the GIL from start to end.
             own = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+                               dashboard_address=":0")
             client = Client(own)
         else:
             client = Client(cluster, timeout=20)

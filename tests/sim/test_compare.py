@@ -66,7 +66,7 @@ def test_a_scenario_identical_to_the_baseline_differs_by_exactly_zero():
 
 def test_only_the_changed_node_draws_differently():
     flow = inbound()
-    flow.scenarios.append(Scenario("faster", {"sdrs.service.mean": "20m"}))
+    flow.scenarios.append(Scenario("faster", {"sdrs.service.mean": "10m"}))
     comparison = compare(flow, replications=3, seed=1, jobs=1)
     assert comparison.diffs["faster"]["funnel.arrivals"].mean == 0.0
     assert comparison.diffs["faster"]["nodes.sdrs.wait_days"].mean < 0
