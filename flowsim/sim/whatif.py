@@ -156,7 +156,7 @@ def _dask(tasks, cluster, jobs, progress, cancel) -> list[dict[str, Any]]:
                                dashboard_address=":0")
             client = Client(own)
         else:
-            client = Client(cluster, timeout=20)
+            client = Client(cluster)  # waits distributed.comm.timeouts.connect (Dask config)
     except (OSError, TimeoutError) as err:
         if own is not None:
             own.close()
