@@ -143,6 +143,7 @@ def _raise_first(tasks: Sequence[Task], out: list[Any]) -> None:
 
 def _dask(tasks, cluster, jobs, progress, cancel) -> list[dict[str, Any]]:
     try:
+        import dask
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
         raise SimulationError(
@@ -152,8 +153,11 @@ def _dask(tasks, cluster, jobs, progress, cancel) -> list[dict[str, Any]]:
     try:
         if cluster == LOCAL:
             # Processes, one thread each: a replication holds the GIL from start to end.
-            own = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                               dashboard_address=":0")
+            # Dask's sampling profiler interrupts a pure-Python replication every 10 ms
+            # and slowed it to about half speed here; nobody reads its profiles.
+            with dask.config.set({"distributed.worker.profile.enabled": False}):
+                own = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                   dashboard_address=":0")
             client = Client(own)
         else:
             client = Client(cluster)  # waits distributed.comm.timeouts.connect (Dask config)
