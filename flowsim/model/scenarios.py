@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BASELINE", "Scenario", "Target", "PathError", "parse_path", "apply_overrides",
-    "scenario_issues", "SCENARIO_KEYS",
+    "scenario_issues", "SCENARIO_KEYS", "overrides_between",
 ]
 
 #: The name of the unchanged flow in comparisons.
@@ -173,6 +173,42 @@ def _put(holder: dict, keys: tuple[str, ...], value: Any, path: str) -> None:
         holder.pop(keys[-1], None)
     else:
         holder[keys[-1]] = value
+
+
+def overrides_between(base: Flow, edited: Flow) -> dict[str, Any]:
+    """The overrides that turn ``base`` into ``edited``, one per changed field, in file
+    order: ``NODE.FIELD``, ``FROM->TO.when|probability`` and ``simulation.days|warmup_days``
+    (``None`` for a field ``edited`` lacks). What no scenario can hold (labels, positions,
+    colours, the seed, replications) is left out.
+
+    Raises PathError when the two differ in their nodes or edges: a scenario changes
+    fields, it does not add, remove or rewire steps.
+    """
+    if [n.id for n in base.nodes] != [n.id for n in edited.nodes] or [
+        (e.source, e.target) for e in base.edges
+    ] != [(e.source, e.target) for e in edited.edges]:
+        raise PathError("a scenario changes fields of nodes and edges; it cannot add, remove or rewire them")
+    values: dict[str, Any] = {}
+    for old, new in zip(base.nodes, edited.nodes):
+        if old.kind != new.kind:
+            raise PathError(f"node {new.id!r} changed its kind; a scenario cannot change a kind")
+        for key in dict.fromkeys([*old.params, *new.params]):
+            if old.params.get(key) != new.params.get(key):
+                values[f"{new.id}.{key}"] = copy.deepcopy(new.params.get(key))
+    seen: set[tuple[str, str]] = set()
+    for old, new in zip(base.edges, edited.edges):
+        pair = (new.source, new.target)
+        for key in _EDGE_FIELDS:
+            if old.get(key) != new.get(key):
+                if pair in seen:  # a PATH names the first such edge only
+                    raise PathError(f"edge {pair[0]} → {pair[1]} is not the first between those nodes; "
+                                    "a scenario can change only the first")
+                values[f"{pair[0]}->{pair[1]}.{key}"] = new.get(key)
+        seen.add(pair)
+    for key in SCENARIO_SETTINGS:
+        if base.simulation.get(key) != edited.simulation.get(key):
+            values[f"simulation.{key}"] = edited.simulation.get(key)
+    return values
 
 
 def scenario_issues(flow: Flow, *, rule_checker: "RuleChecker | None" = None) -> list["Issue"]:

@@ -7,7 +7,7 @@ import pytest
 from flowsim.check import check_flow
 from flowsim.io import dumps_flow, loads_flow
 from flowsim.model import Scenario, apply_overrides, validate
-from flowsim.model.scenarios import PathError, parse_path
+from flowsim.model.scenarios import PathError, overrides_between, parse_path
 
 TEXT = """flowsim: 1
 name: Demo
@@ -131,3 +131,27 @@ def test_scenarios_have_undoable_edits():
     removed = flow.remove_scenario(index)
     assert removed == Scenario("four reps", {"team.capacity": 4})
     assert flow == loads_flow(TEXT) and len(events) == 6
+
+
+def test_the_edits_between_two_flows_are_the_overrides_that_make_one_from_the_other():
+    base = loads_flow(TEXT)
+    edited = base.copy()
+    edited.set_node("team", "capacity", 4)
+    edited.set_node("team", "patience", "2h")
+    edited.set_node("ads", "label", "Ads")  # cosmetic: not a scenario's
+    edited.set_edge(edited.edges[0], "probability", 0.9)
+    edited.set_setting("days", 60)
+    values = overrides_between(base, edited)
+    assert values == {"team.capacity": 4, "team.patience": "2h", "ads->team.probability": 0.9, "simulation.days": 60}
+    twin = apply_overrides(base, values)
+    twin.node("ads").label = "Ads"
+    edited.scenarios = []
+    assert twin == edited
+
+
+def test_added_or_removed_steps_cannot_be_a_scenario():
+    base = loads_flow(TEXT)
+    edited = base.copy()
+    edited.remove_edge(edited.edges[1])
+    with pytest.raises(PathError, match="cannot add, remove"):
+        overrides_between(base, edited)
