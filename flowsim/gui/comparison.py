@@ -58,15 +58,17 @@ class ComparisonWindow(QDialog):
         self.resize(1000, 720)
 
     def rows(self) -> list[str]:
-        """The METRIC paths the table shows."""
+        """The METRIC paths the table shows: the headline numbers, then every other one
+        that some scenario changes significantly."""
         names = list(self.comparison.results)
         diffs = self.comparison.diffs
-        out = []
+        first, rest = [], []
         for path in diffs[names[1]] if len(names) > 1 else []:
-            headline = path.startswith("funnel.") or path.startswith("time_to.") and path.endswith(".mean")
-            if headline or any(diffs[n][path].significant for n in names[1:] if path in diffs[n]):
-                out.append(path)
-        return out
+            if path.startswith("funnel.") or path.startswith("time_to.") and path.endswith(".mean"):
+                first.append(path)
+            elif any(diffs[n][path].significant for n in names[1:] if path in diffs[n]):
+                rest.append(path)
+        return first + rest  # the headline numbers on top
 
     def _fill(self) -> None:
         from flowsim.render.compare_charts import metric_label

@@ -66,14 +66,14 @@ class SweepDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Sweep")
         self.flow = flow
-        self.result: Any = None
+        self.sweep_result: Any = None
         self.task: Task | None = None
         paths = candidate_paths(flow)
         self.path1, self.values1 = self._path_box(paths, 0), QLineEdit("1, 2, 3, 4")
         self.path2, self.values2 = self._path_box(["(none)"] + paths, 0), QLineEdit()
-        self.metric = QComboBox(editable=True)
-        self.metric.addItems(candidate_metrics(flow))
-        self.metric.currentTextChanged.connect(self._redraw)
+        self.metric_box = QComboBox(editable=True)
+        self.metric_box.addItems(candidate_metrics(flow))
+        self.metric_box.currentTextChanged.connect(self._redraw)
         self.goal = QLineEdit()
         self.goal.setPlaceholderText("optional, such as nodes.sdr_handoff.wait_days <= 0.0035")
         self.replications = QSpinBox(minimum=1, maximum=1000, value=int(flow.setting("replications")))
@@ -88,7 +88,7 @@ class SweepDialog(QDialog):
         form.addRow("and", self._pair(self.path2, self.values2))
         form.addRow("Goal", self.goal)
         form.addRow("Replications", self.replications)
-        form.addRow("Chart", self._pair(self.metric, self.chart_kind))
+        form.addRow("Chart", self._pair(self.metric_box, self.chart_kind))
         self.run_button = QPushButton("Run")
         self.run_button.setDefault(True)
         self.cancel_button = QPushButton("Cancel run")
@@ -203,7 +203,7 @@ class SweepDialog(QDialog):
         self._finished(message)
 
     def _succeeded(self, result: Any) -> None:
-        self.result = result
+        self.sweep_result = result
         self.progress.setValue(1000)
         if result.goal is None:
             message = f"{len(result.points)} points."
@@ -212,22 +212,22 @@ class SweepDialog(QDialog):
         else:
             chosen = ", ".join(f"{p} = {v}" for p, v in result.best_values.items())
             message = f"Cheapest point that meets {result.goal} with 95 % confidence: {chosen}."
-        if result.goal is not None and self.metric.currentText() != result.goal.metric:
-            self.metric.setCurrentText(result.goal.metric)
+        if result.goal is not None and self.metric_box.currentText() != result.goal.metric:
+            self.metric_box.setCurrentText(result.goal.metric)
         self._finished(message)
         self._redraw()
 
     def _redraw(self, *_: object) -> None:
-        if self.result is None:
+        if self.sweep_result is None:
             return
         # matplotlib loads with the first chart, not with the window
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 
         from flowsim.render.compare_charts import sweep_figure, sweep_heatmap
 
-        metric = self.metric.currentText()
-        heat = self.chart_kind.currentIndex() == 1 and len(self.result.vary) == 2
-        figure = sweep_heatmap(self.result, metric) if heat else sweep_figure(self.result, metric)
+        metric = self.metric_box.currentText()
+        heat = self.chart_kind.currentIndex() == 1 and len(self.sweep_result.vary) == 2
+        figure = sweep_heatmap(self.sweep_result, metric) if heat else sweep_figure(self.sweep_result, metric)
         if self.canvas is not None:
             self.chart_area.removeWidget(self.canvas)
             self.canvas.deleteLater()

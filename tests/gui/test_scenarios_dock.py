@@ -109,7 +109,7 @@ def test_the_sweep_dialog_runs_a_grid_and_draws_it(window, qtbot):
     dialog.replications.setValue(2)
     dialog.run()
     qtbot.waitUntil(lambda: dialog.task is None, timeout=120_000)
-    assert dialog.result is not None and len(dialog.result.points) == 4
+    assert dialog.sweep_result is not None and len(dialog.sweep_result.points) == 4
     assert "nodes.sdr_handoff.wait_days" in dialog.status.text() or "No point" in dialog.status.text()
     assert dialog.canvas is not None and dialog.canvas.figure.axes[0].lines
     dialog.chart_kind.setCurrentIndex(1)
