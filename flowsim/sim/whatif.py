@@ -203,7 +203,8 @@ def run_variants(
     Raises SimulationError for a flow or a variant with validation errors (naming the
     variant), a setting out of range or a flow that cannot run.
     """
-    from flowsim.sim.runner import _check_volume, flow_payload
+    from flowsim.sim.runner import flow_payload
+    from flowsim.sim.work import check_work, estimate_plan
 
     base = SimConfig(replications=replications, seed=seed, jobs=jobs).resolve(flow)
     payload = flow_payload(flow)
@@ -219,7 +220,8 @@ def run_variants(
             raise SimulationError(f"{_named(variant)}: {errors[0]}", line=errors[0].line)
         config = SimConfig(replications=base.replications, seed=base.seed, jobs=base.jobs).resolve(twin)
         plan = compile_flow(twin)
-        _check_volume(plan, config)
+        # Each variant is held to the limit of one run: a long sweep is many ordinary runs.
+        check_work(estimate_plan(plan, config), what=f"run of {_named(variant)}")
         prepared.append((variant, config, plan, [str(i) for i in issues if not i.is_error]))
     reps = base.replications
     tasks = [
