@@ -10,6 +10,7 @@ import pytest
 
 from flowsim.errors import SimulationError
 from flowsim.sim.sweep import parse_vary, sweep
+from flowsim.sim.whatif import metric_table
 
 from tests.sim.helpers import make_flow
 from tests.sim.test_theory import erlang_c_wait
@@ -80,3 +81,19 @@ def test_vary_values_read_as_yaml_scalars():
     assert parse_vary("reps.capacity=null,3") == ("reps.capacity", [None, 3])
     with pytest.raises(SimulationError, match="PATH=V1"):
         parse_vary("reps.capacity")
+
+
+def test_money_metrics_are_goals_like_any_other():
+    flow = make_flow(
+        [("ads", "source", {"arrivals": {"per_day": 5}, "cost_per_lead": 20, "spend": {"per_day": 100}}),
+         ("won", "sink", {"outcome": "won", "deal_value": 500})],
+        [{"from": "ads", "to": "won"}],
+        days=60,
+    )
+    result = sweep(flow, [("ads.cost_per_lead", [400, 200, 20])], goal="channels.ads.roi >= 0.5",
+                   minimize="ads.cost_per_lead", replications=2, jobs=1)
+    # revenue 500 a lead against cost_per_lead a lead plus 100 a day (20 a lead): an ROI
+    # of 500/420 - 1 = 0.19 at 400, 1.27 at 200, 11.5 at 20
+    assert [result.meets(i) for i in range(3)] == [False, True, True]
+    assert result.best_values == {"ads.cost_per_lead": 20}
+    assert "totals.roi" in metric_table(result.points[0][1])
