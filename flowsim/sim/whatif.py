@@ -105,8 +105,9 @@ def _pool(tasks, jobs, progress, cancel) -> list[dict[str, Any]]:
     from flowsim.sim.runner import _context
 
     numbered = list(enumerate(tasks))
-    # A few chunks per worker: few round trips, yet a slow chunk does not hold up the end.
-    size = max(1, math.ceil(len(numbered) / (jobs * 4)))
+    # Small chunks: a round trip costs far less than a replication, and a worker that the
+    # machine slows down (or a slow variant) then holds up only a little work at the end.
+    size = max(1, math.ceil(len(numbered) / (jobs * 16)))
     chunks = [numbered[i:i + size] for i in range(0, len(numbered), size)]
     out: list[Any] = [None] * len(tasks)
     done = 0
