@@ -128,7 +128,7 @@ def compare(
     same seed and replications, and difference each from the baseline, pairing the
     replications. A scenario identical to the baseline differs by exactly zero.
 
-    Raises SimulationError for an unknown scenario name, or what
+    Raises SimulationError for an unknown scenario name, a flow without scenarios, or what
     :func:`~flowsim.sim.whatif.run_variants` raises.
     """
     known = {s.name: s for s in flow.scenarios}
@@ -139,6 +139,13 @@ def compare(
             raise SimulationError(f"no scenario named {missing[0]!r}; the flow has: {listed}")
     chosen = [n for n in (names or list(known)) if n != BASELINE]
     chosen = list(dict.fromkeys(chosen))  # a name given twice runs once
+    if not chosen and known:
+        raise SimulationError(f"nothing to compare: choose a scenario besides the baseline ({', '.join(map(repr, known))})")
+    if not chosen:
+        raise SimulationError(
+            "nothing to compare: the flow has no scenarios; add them under 'scenarios:' "
+            "(see docs/scenarios.md) or save edits as a scenario in the app"
+        )
     variants = [Variant(BASELINE, {})] + [Variant(n, dict(known[n].values)) for n in chosen]
     runs = run_variants(flow, variants, replications=replications, seed=seed, jobs=jobs,
                         cluster=cluster, progress=progress, cancel=cancel)

@@ -82,6 +82,7 @@ def test_sweep_finds_the_cheapest_capacity_and_writes_json_and_csv(flow_file, tm
 
 @pytest.mark.parametrize("args, fragment", [
     (["compare", "{file}", "--scenario", "three SDRs"], "no scenario named 'three SDRs'"),
+    (["compare", "{file}", "--scenario", "baseline"], "besides the baseline"),
     (["sweep", "{file}", "--vary", "sdrs.capacity"], "PATH=V1"),
     (["sweep", "{file}", "--vary", "nobody.capacity=1,2"], "no node has id 'nobody'"),
     (["sweep", "{file}", "--vary", "sdrs.capacity=1,2", "--goal", "fast"], "METRIC OP NUMBER"),

@@ -116,3 +116,8 @@ def test_process_workers_give_the_same_bytes_as_a_loop():
     flow = inbound()
     flow.scenarios.append(Scenario("two SDRs", {"sdrs.capacity": 2}))
     assert compare(flow, replications=4, jobs=1).to_json() == compare(flow, replications=4, jobs=2).to_json()
+
+
+def test_a_flow_without_scenarios_has_nothing_to_compare():
+    with pytest.raises(SimulationError, match="no scenarios"):
+        compare(inbound(), replications=2, jobs=1)
