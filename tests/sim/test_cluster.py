@@ -47,8 +47,18 @@ def test_a_sweep_on_a_cluster_gives_the_json_of_a_local_run(cluster, here):
     assert there.to_json() == here
 
 
-def test_cluster_local_starts_its_own_cluster_and_gives_the_same_json(here):
-    assert sweep(queue(), VARY, goal=GOAL, replications=4, seed=9, jobs=2, cluster="local").to_json() == here
+def test_flowsim_sweep_cluster_local_starts_its_own_cluster_and_writes_the_same_json(tmp_path, capsys):
+    from flowsim.cli import main
+    from flowsim.io import save_flow
+
+    path = tmp_path / "queue.flow.yaml"
+    save_flow(queue(), path)
+    args = ["sweep", str(path), "--vary", "reps.capacity=1,2,3", "--vary", "ads.arrivals.per_day=10,20",
+            "--goal", GOAL, "--replications", "4", "--seed", "9"]
+    assert main(args + ["--jobs", "1", "--json", str(tmp_path / "here.json")]) == 0
+    assert main(args + ["--jobs", "2", "--cluster", "local", "--json", str(tmp_path / "there.json")]) == 0
+    assert (tmp_path / "there.json").read_bytes() == (tmp_path / "here.json").read_bytes()
+    capsys.readouterr()
 
 
 def test_a_sweep_survives_a_worker_killed_in_the_middle(cluster, here):
