@@ -160,6 +160,16 @@ def _parser() -> argparse.ArgumentParser:
     simulate_command.add_arguments(p)
     p.set_defaults(run=simulate_command.run)
 
+    from flowsim.sim import whatif_command  # argparse only: light
+
+    p = sub.add_parser("compare", help="compare the flow's scenarios with the baseline, on common random numbers")
+    whatif_command.add_compare_arguments(p)
+    p.set_defaults(run=whatif_command.run_compare)
+
+    p = sub.add_parser("sweep", help="run a grid of values; with --goal, find the cheapest point that meets it")
+    whatif_command.add_sweep_arguments(p)
+    p.set_defaults(run=whatif_command.run_sweep)
+
     from flowsim.render.command import add_arguments as export_arguments  # argparse only: light
 
     p = sub.add_parser("export", help="write the diagram (.svg, .png) or its simulated leads flowing (.gif, .mp4)")

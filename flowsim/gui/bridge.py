@@ -23,6 +23,7 @@ class FlowBridge(QObject):
     edgeRemoved = Signal(object, int)
     edgeChanged = Signal(object, str)
     flowChanged = Signal(str)
+    scenariosChanged = Signal()
     flowReplaced = Signal(object)
 
     def __init__(self, flow: Flow | None = None, parent: QObject | None = None) -> None:
@@ -54,6 +55,7 @@ class FlowBridge(QObject):
             (flow.edge_removed, self._edge_removed),
             (flow.edge_changed, self._edge_changed),
             (flow.changed, self._changed),
+            (flow.scenarios_changed, self._scenarios_changed),
         )
 
     def _node_added(self, node: Node, index: int) -> None:
@@ -76,3 +78,6 @@ class FlowBridge(QObject):
 
     def _changed(self, key: str) -> None:
         self.flowChanged.emit(key)
+
+    def _scenarios_changed(self) -> None:
+        self.scenariosChanged.emit()

@@ -17,6 +17,7 @@ from flowsim.errors import FlowError
 from flowsim.gui.actions import Actions
 from flowsim.gui.commands import SetNodeField
 from flowsim.gui import recovery
+from flowsim.gui.comparison import ComparisonRunner
 from flowsim.gui.connect_menu import ConnectMenu
 from flowsim.gui.document import Document
 from flowsim.gui import calibrating
@@ -32,6 +33,7 @@ from flowsim.gui.problems import ProblemsPanel
 from flowsim.gui.reporting import Reporter
 from flowsim.gui.results import ResultsPanel
 from flowsim.gui.running import SimulationRunner
+from flowsim.gui.scenarios import ScenariosPanel
 from flowsim.gui.scene import FlowScene
 from flowsim.gui.screenfit import fit_to_screen, restore_placement, save_placement
 from flowsim.gui.view import FlowView
@@ -89,6 +91,11 @@ class MainWindow(QMainWindow):
         self.results_dock = self._dock("Results", _scrolling(self.results), Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.problems_dock, self.results_dock)
         self.problems_dock.raise_()
+        self.comparer = ComparisonRunner(self)
+        self.sweep_dialog = None
+        self.scenarios = ScenariosPanel(self.document, compare=self.comparer.run, sweep=self.open_sweep,
+                                        report=lambda title, text: self.report_error(title, text))
+        self.scenarios_dock = self._dock("Scenarios", self.scenarios, Qt.DockWidgetArea.RightDockWidgetArea)
         self.zoom_label = QLabel("100 %")
         self.count_label = QLabel()
         self.statusBar().addPermanentWidget(self.count_label)
@@ -131,7 +138,8 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         view.addActions([a.snap, a.align_grid, a.auto_layout])
         view.addSeparator()
-        for dock in (self.palette_dock, self.overview_dock, self.inspector_dock, self.problems_dock, self.results_dock):
+        for dock in (self.palette_dock, self.overview_dock, self.inspector_dock, self.problems_dock, self.results_dock,
+                     self.scenarios_dock):
             view.addAction(dock.toggleViewAction())
         simulate = bar.addMenu("&Simulate")
         simulate.addActions([a.run, a.cancel_run])
@@ -545,6 +553,15 @@ class MainWindow(QMainWindow):
                 self.open_path(url.toLocalFile())
                 event.acceptProposedAction()
                 return
+
+    def open_sweep(self) -> None:
+        """The sweep dialog on the flow as it is now (one at a time)."""
+        from flowsim.gui.sweep_dialog import SweepDialog
+
+        if self.sweep_dialog is not None:
+            self.sweep_dialog.close()
+        self.sweep_dialog = SweepDialog(self.document.flow, self)
+        self.sweep_dialog.show()
 
     def report_error(self, title: str, text: str) -> None:
         """Tell the user what went wrong: the status bar always, a dialog unless in tests."""

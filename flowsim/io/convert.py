@@ -12,11 +12,12 @@ from typing import Any, Mapping
 from flowsim.errors import FormatError
 from flowsim.model.flow import EDGE_KEYS, NODE_HEAD_KEYS, SIMULATION_DEFAULTS, Comment, Edge, Flow, Node
 from flowsim.model.kinds import NodeKind, fields_of
+from flowsim.model.scenarios import SCENARIO_KEYS, Scenario
 
 __all__ = ["flow_from_data", "data_from_flow", "TOP_KEYS"]
 
 #: Top-level keys in the order files write them.
-TOP_KEYS = ("flowsim", "name", "description", "simulation", "nodes", "edges")
+TOP_KEYS = ("flowsim", "name", "description", "simulation", "nodes", "edges", "scenarios")
 
 
 def flow_from_data(
@@ -39,9 +40,11 @@ def flow_from_data(
         raise FormatError("'simulation' must be a mapping such as {days: 90, seed: 42}", line=lines.get(("simulation",)))
     nodes = [_node(item) for item in nodes_data]
     edges = [_edge(item) for item in edges_data]
+    scenarios = [_scenario(item) for item in _list_of_mappings(data, "scenarios", lines)]
     extra = {k: v for k, v in data.items() if k not in TOP_KEYS}
-    flow = Flow(data.get("name", ""), description=data.get("description", ""), simulation=simulation, nodes=nodes, edges=edges, extra=extra)
-    owners = {"nodes": nodes, "edges": edges}
+    flow = Flow(data.get("name", ""), description=data.get("description", ""), simulation=simulation,
+                nodes=nodes, edges=edges, extra=extra, scenarios=scenarios)
+    owners = {"nodes": nodes, "edges": edges, "scenarios": scenarios}
     for mapping, attribute in ((lines, "lines"), (comments, "comments"), (columns or {}, "columns")):
         for path, value in mapping.items():
             owned = _owned(path, owners)
@@ -90,6 +93,15 @@ def _edge(item: dict) -> Edge:
     )
 
 
+def _scenario(item: dict) -> Scenario:
+    values = item.get("set")
+    return Scenario(
+        name=item.get("name"),  # type: ignore[arg-type]  # validate() names a missing name
+        values={} if values is None else values,
+        extra={k: v for k, v in item.items() if k not in SCENARIO_KEYS},
+    )
+
+
 def _ordered(values: Mapping[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
     """``values`` with the keys of ``order`` first, in that order, then the rest as they are."""
     out = {k: values[k] for k in order if k in values}
@@ -121,6 +133,12 @@ def data_from_flow(flow: Flow, version: int) -> tuple[dict[str, Any], dict[tuple
         data["simulation"] = _ordered(flow.simulation, tuple(SIMULATION_DEFAULTS))
     data["nodes"] = nodes
     data["edges"] = edges
+    if flow.scenarios:
+        scenarios = []
+        for index, scenario in enumerate(flow.scenarios):
+            scenarios.append({"name": scenario.name, "set": scenario.values, **scenario.extra})
+            comments.update((("scenarios", index) + path, c) for path, c in scenario.comments.items())
+        data["scenarios"] = scenarios
     data.update(flow.extra)
     return data, comments
 

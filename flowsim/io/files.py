@@ -138,11 +138,11 @@ def dumps_flow(flow: Flow) -> str:
 
 
 def _force_block(path: tuple) -> bool:
-    return path in (("nodes",), ("edges",)) or (len(path) == 2 and path[0] == "nodes")
+    return path in (("nodes",), ("edges",), ("scenarios",)) or (len(path) == 2 and path[0] == "nodes")
 
 
 def _blank_before(path: tuple) -> bool:
-    if path in (("nodes",), ("edges",)):
+    if path in (("nodes",), ("edges",), ("scenarios",)):
         return True
     return len(path) == 2 and path[0] == "nodes" and path[1] > 0
 

@@ -18,11 +18,12 @@ from flowsim.model.flow import SIMULATION_DEFAULTS, Comment, Edge, Flow, Node
 from flowsim.model.graph import to_digraph
 from flowsim.model.kinds import KIND_FIELDS, KIND_INFO, FieldSpec, NodeKind, fields_of
 from flowsim.model.signal import Signal
+from flowsim.model.scenarios import BASELINE, Scenario, apply_overrides
 from flowsim.model.validate import Issue, errors_in, validate
 
 __all__ = [
-    "Comment", "DIST_PARAMS", "Distribution", "Edge", "FieldSpec", "Flow", "Issue",
+    "BASELINE", "Comment", "DIST_PARAMS", "Distribution", "Edge", "FieldSpec", "Flow", "Issue",
     "KIND_FIELDS", "KIND_INFO", "Node", "NodeKind", "SIMULATION_DEFAULTS", "Signal",
-    "ValueProblem", "errors_in", "fields_of", "format_duration", "parse_distribution",
+    "Scenario", "ValueProblem", "apply_overrides", "errors_in", "fields_of", "format_duration", "parse_distribution",
     "parse_duration", "to_digraph", "validate",
 ]

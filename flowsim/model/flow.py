@@ -166,6 +166,7 @@ class Flow:
     - ``node_added(node, index)``, ``node_removed(node, index)``, ``node_changed(node, key)``
     - ``edge_added(edge, index)``, ``edge_removed(edge, index)``, ``edge_changed(edge, key)``
     - ``changed(key)`` for the flow's own keys (``name``, ``description``, ``simulation``)
+    - ``scenarios_changed()`` when a what-if scenario is added, removed, renamed or edited
 
     Edge order matters: ``when`` edges are tested in file order.
     """
@@ -179,6 +180,7 @@ class Flow:
         nodes: list[Node] | None = None,
         edges: list[Edge] | None = None,
         extra: Mapping[str, Any] | None = None,
+        scenarios: list[Any] | None = None,
     ) -> None:
         self.name = name
         #: One or two sentences for the template gallery and the file's readers.
@@ -190,6 +192,8 @@ class Flow:
         self.edges: list[Edge] = list(edges or [])
         #: Top-level keys this version does not know, kept for the file.
         self.extra: dict[str, Any] = dict(extra or {})
+        #: What-if variants (:class:`flowsim.model.scenarios.Scenario`), in file order.
+        self.scenarios: list[Any] = list(scenarios or [])
         #: File lines and comments of the flow's own keys: ("name",), ("simulation", "days").
         self.lines: dict[Path, int] = {}
         self.comments: dict[Path, Comment] = {}
@@ -201,6 +205,7 @@ class Flow:
         self.edge_removed = Signal()
         self.edge_changed = Signal()
         self.changed = Signal()
+        self.scenarios_changed = Signal()
 
     def _reindex(self) -> None:
         # With duplicate ids (a broken file) the first node wins, as the validator says.
@@ -255,6 +260,7 @@ class Flow:
             and self.nodes == other.nodes
             and self.edges == other.edges
             and self.extra == other.extra
+            and self.scenarios == other.scenarios
         )
 
     __hash__ = None  # type: ignore[assignment]  # a mutable document
@@ -271,6 +277,7 @@ class Flow:
             nodes=[n.copy() for n in self.nodes],
             edges=[e.copy() for e in self.edges],
             extra=copy.deepcopy(self.extra),
+            scenarios=[s.copy() for s in self.scenarios],
         )
         twin.lines = dict(self.lines)
         twin.comments = copy.deepcopy(self.comments)
@@ -401,4 +408,32 @@ class Flow:
         else:
             edge.extra[key] = value
         self.edge_changed.emit(edge, key)
+        return old
+
+    # -- what-if scenarios: each change emits scenarios_changed and has an exact inverse --
+    def add_scenario(self, scenario: Any, index: int | None = None) -> int:
+        """Insert ``scenario`` at ``index`` (default: the end); return the index used."""
+        index = len(self.scenarios) if index is None else index
+        self.scenarios.insert(index, scenario)
+        self.scenarios_changed.emit()
+        return index
+
+    def remove_scenario(self, index: int) -> Any:
+        """Remove the scenario at ``index`` and return it."""
+        scenario = self.scenarios.pop(index)
+        self.scenarios_changed.emit()
+        return scenario
+
+    def rename_scenario(self, index: int, name: str) -> str:
+        """Give the scenario at ``index`` a new name; return the old one."""
+        scenario = self.scenarios[index]
+        old, scenario.name = scenario.name, name
+        self.scenarios_changed.emit()
+        return old
+
+    def set_scenario_values(self, index: int, values: dict[str, Any]) -> dict[str, Any]:
+        """Replace the overrides of the scenario at ``index``; return the old ones."""
+        scenario = self.scenarios[index]
+        old, scenario.values = scenario.values, dict(values)
+        self.scenarios_changed.emit()
         return old

@@ -33,7 +33,7 @@ RuleChecker = Callable[[str], Any]
 
 _ID = re.compile(rf"^{ID_PATTERN}$")
 #: The keys a flow file has at its top, in order.
-TOP_KEYS = ("flowsim", "name", "description", "simulation", "nodes", "edges")
+TOP_KEYS = ("flowsim", "name", "description", "simulation", "nodes", "edges", "scenarios")
 _KINDS = [k.value for k in NodeKind]
 
 
@@ -128,6 +128,10 @@ def validate(flow: Flow, *, rule_checker: RuleChecker | None = None) -> list[Iss
     known = _check_nodes(flow, report, rule_checker)
     _check_edges(flow, report, known, rule_checker)
     _check_graph(flow, report, known)
+    if flow.scenarios:
+        from flowsim.model.scenarios import scenario_issues  # it validates with this module
+
+        report.issues.extend(scenario_issues(flow, rule_checker=rule_checker))
     order = {id(issue): n for n, issue in enumerate(report.issues)}
     return sorted(report.issues, key=lambda i: (i.line is None, i.line or 0, order[id(i)]))
 

@@ -185,7 +185,7 @@ class Results:
 
 def _dump(value: Any, level: int) -> str:
     """JSON with nested mappings indented, but metrics, edges and lists on one line."""
-    inline = not isinstance(value, dict) or set(value) == {"mean", "ci95"} or "from" in value
+    inline = not isinstance(value, dict) or {"mean", "ci95"} <= set(value) or "from" in value
     if inline or not value:
         if isinstance(value, list) and value and isinstance(value[0], dict):
             pad = "  " * (level + 1)
