@@ -57,3 +57,17 @@ def test_a_smoke_start_opens_the_window_and_paints_the_template(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "(12 cards on the canvas)" in done.stdout
+
+
+def test_the_first_paint_needs_no_simulation_chart_or_graph_library(tmp_path):
+    # The window paints a flow with Qt, YAML and cairo's text widths; the engine, numpy,
+    # networkx, charts and exporters load when first used, after the window is up.
+    code = (
+        "import os\n"
+        f"os.environ.update(QT_QPA_PLATFORM='offscreen', HOME={str(tmp_path)!r}, XDG_CONFIG_HOME={str(tmp_path / 'c')!r})\n"
+        "from flowsim.cli import main\n"
+        "assert main(['gui', '--template', 'lead-flow', '--quit-after-first-paint']) == 0\n"
+    )
+    loaded = {name.split(".")[0] for name in heavy_modules_after(code)}
+    assert "PySide6" in loaded  # the window really was made
+    assert loaded <= {"PySide6", "yaml"}

@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import networkx as nx
-
 from flowsim.model.flow import Flow
 
 __all__ = ["layered_layout", "COLUMN", "ROW"]
@@ -29,6 +27,8 @@ def layered_layout(flow: Flow) -> dict[str, tuple[int, int]]:
     Columns come from the shortest path from any source, so loops (sales back to nurture)
     point backwards instead of stretching the flow. Sinks go in the last column.
     """
+    import networkx as nx  # on first use: the window paints before anyone asks for a layout
+
     graph = nx.DiGraph()
     ids = list(dict.fromkeys(node.id for node in flow.nodes))
     graph.add_nodes_from(ids)

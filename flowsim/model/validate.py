@@ -12,9 +12,8 @@ import difflib
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
-import networkx as nx
 
 from flowsim.model.colors import is_color
 from flowsim.model.duration import is_number
@@ -289,15 +288,73 @@ def _file_column(owner: Node | Edge, key: str | tuple, column: int | None) -> in
     return start + column
 
 
-def _reach(graph: nx.DiGraph, starts: Iterable[str], *, backwards: bool = False) -> set[str]:
+class _Graph:
+    """The flow's nodes and edges as successor and predecessor sets, in file order.
+
+    Plain Python rather than networkx: validation runs when the app opens a file, before
+    the window first paints, and networkx takes longer to import than all of this takes.
+    """
+
+    def __init__(self, nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> None:
+        self.succ: dict[str, dict[str, None]] = {n: {} for n in nodes}
+        self.pred: dict[str, dict[str, None]] = {n: {} for n in self.succ}
+        for a, b in edges:
+            if a in self.succ and b in self.succ:
+                self.succ[a][b] = None
+                self.pred[b][a] = None
+
+    def has_edge(self, a: str, b: str) -> bool:
+        return b in self.succ.get(a, ())
+
+    def strongly_connected_components(self) -> Iterator[set[str]]:
+        """Tarjan's components, without recursion (a 5,000-node chain is deep)."""
+        index: dict[str, int] = {}
+        low: dict[str, int] = {}
+        stack: list[str] = []
+        on_stack: set[str] = set()
+        for root in self.succ:
+            if root in index:
+                continue
+            index[root] = low[root] = len(index)
+            stack.append(root)
+            on_stack.add(root)
+            work = [(root, iter(self.succ[root]))]
+            while work:
+                node, children = work[-1]
+                for child in children:
+                    if child not in index:
+                        index[child] = low[child] = len(index)
+                        stack.append(child)
+                        on_stack.add(child)
+                        work.append((child, iter(self.succ[child])))
+                        break
+                    if child in on_stack:
+                        low[node] = min(low[node], index[child])
+                else:
+                    work.pop()
+                    if work:
+                        parent = work[-1][0]
+                        low[parent] = min(low[parent], low[node])
+                    if low[node] == index[node]:
+                        component = set()
+                        while True:
+                            member = stack.pop()
+                            on_stack.discard(member)
+                            component.add(member)
+                            if member == node:
+                                break
+                        yield component
+
+
+def _reach(graph: _Graph, starts: Iterable[str], *, backwards: bool = False) -> set[str]:
     """Every node reachable from any of ``starts`` (or reaching them, ``backwards``)."""
-    step = graph.predecessors if backwards else graph.successors
+    step = graph.pred if backwards else graph.succ
     seen = set(starts)
     frontier = list(seen)
     while frontier:
         following = []
         for n in frontier:
-            for m in step(n):
+            for m in step.get(n, ()):
                 if m not in seen:
                     seen.add(m)
                     following.append(m)
@@ -310,9 +367,7 @@ def _check_graph(flow: Flow, report: _Report, known: set[str]) -> None:
     for node in flow.nodes:
         if isinstance(node.id, str):
             nodes.setdefault(node.id, node)  # the first of duplicates wins, as in Flow.node()
-    graph = nx.DiGraph()
-    graph.add_nodes_from(nodes)
-    graph.add_edges_from((e.source, e.target) for e in flow.edges if e.source in nodes and e.target in nodes)
+    graph = _Graph(nodes, ((e.source, e.target) for e in flow.edges if e.source in nodes and e.target in nodes))
     sources = [n for n, node in nodes.items() if node.kind == NodeKind.SOURCE.value]
     sinks = [n for n, node in nodes.items() if node.kind == NodeKind.SINK.value]
     if flow.nodes and not sources:
@@ -338,7 +393,7 @@ def _check_graph(flow: Flow, report: _Report, known: set[str]) -> None:
             report.node(node, "has no way out: add an edge from it, or make it a sink")
         if sources and node.id not in reached and node.id not in shadowed:
             report.node(node, "no source reaches this node, so no lead ever enters it")
-    for component in nx.strongly_connected_components(graph):
+    for component in graph.strongly_connected_components():
         looped = len(component) > 1 or any(graph.has_edge(n, n) for n in component)
         if looped and not component & to_sink:
             members = [n for n in nodes if n in component]  # in file order
