@@ -367,7 +367,9 @@ def _check_graph(flow: Flow, report: _Report, known: set[str]) -> None:
     for node in flow.nodes:
         if isinstance(node.id, str):
             nodes.setdefault(node.id, node)  # the first of duplicates wins, as in Flow.node()
-    graph = _Graph(nodes, ((e.source, e.target) for e in flow.edges if e.source in nodes and e.target in nodes))
+    # Ends that are not text (a mapping, a list) are reported already and join no edge.
+    graph = _Graph(nodes, ((e.source, e.target) for e in flow.edges
+                           if isinstance(e.source, str) and isinstance(e.target, str)))
     sources = [n for n, node in nodes.items() if node.kind == NodeKind.SOURCE.value]
     sinks = [n for n, node in nodes.items() if node.kind == NodeKind.SINK.value]
     if flow.nodes and not sources:
