@@ -210,6 +210,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     and exits with 128 + the signal's number (130, 143, 129), as a shell reports it.
     """
     parser = _parser()
+    if argv is not None and any("\0" in arg for arg in argv):
+        # A real command line cannot hold one; a caller's list can, and no file name may.
+        parser.error("an argument holds a NUL character")
     args = parser.parse_args(argv)
     if args.command is None:  # plain `flowsim` opens the app
         args = parser.parse_args(["gui"])
