@@ -98,15 +98,18 @@ package-test: package
 	QT_QPA_PLATFORM=offscreen FLOWSIM_BUNDLE=dist/flowsim $(PKG_BIN)/python -m pytest -m bundle -p no:cacheprovider tests/test_bundle.py
 
 # FLOWSIM_FUZZ picks the Hypothesis profile of tests/fuzz: `quick` inside `make test`,
-# `full` (>= 10,000 inputs per fuzzer) here.
+# `full` (10,000 inputs per fuzzer) here; then atheris runs 10,000 inputs per target. The
+# targets are the list in tests/fuzz/targets.py; failures land in tests/fuzz/corpus/.
+FUZZ_RUNS ?= 10000
 fuzz: $(TEST_STAMP)
-	FLOWSIM_FUZZ=full QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/fuzz -q
-
-bench: $(TEST_STAMP)
-	@for b in benchmarks/[a-z]*.py; do echo "== $$b"; QT_QPA_PLATFORM=offscreen $(BIN)/python $$b || exit 1; done
-
-lint: $(TEST_STAMP)
-	$(BIN)/lint-imports
+	FLOWSIM_FUZZ=full QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/fuzz -q -p no:cacheprovider
+	@mkdir -p build/fuzz
+	@for t in $$($(BIN)/python -c "from tests.fuzz.targets import TARGETS; print(*(t.name for t in TARGETS))"); do \
+	  echo "== atheris $$t ($(FUZZ_RUNS) runs, log in build/fuzz/$$t.log)"; \
+	  QT_QPA_PLATFORM=offscreen $(BIN)/python tests/fuzz/atheris_fuzz.py $$t -runs=$(FUZZ_RUNS) > build/fuzz/$$t.log 2>&1 \
+	    || { tail -n 30 build/fuzz/$$t.log; exit 1; }; \
+	  grep -h "^Done" build/fuzz/$$t.log; \
+	done
 
 clean:
 	rm -rf $(VENV) $(VENV)-latest $(LOCK_VENV) $(PKG_VENV) .pytest_cache .hypothesis .import_linter_cache build dist
