@@ -77,6 +77,17 @@ def _shown(value: Any, quote: bool = False) -> str:
     return repr(value)
 
 
+def _path_shown(path: tuple) -> str | None:
+    """A key path as a message shows it: keys with a line break or other unprintable
+    characters as Python writes them, so a message stays one line."""
+    def part(key: Any) -> str:
+        if isinstance(key, str):
+            return key if key.isprintable() else repr(key)
+        return str(key)
+
+    return ".".join(part(key) for key in path) or None
+
+
 def errors_in(issues: Iterable[Issue]) -> list[Issue]:
     return [issue for issue in issues if issue.is_error]
 
@@ -97,14 +108,16 @@ class _Report:
 
     def node(self, node: Node, message: str, *path: Any, severity: str = ERROR, column: int | None = None) -> None:
         field = ".".join(str(p) for p in path) or None
-        subject = f"node {_shown(node.id, quote=True)}" + (f", {field}" if field else "")
+        shown = _path_shown(path)
+        subject = f"node {_shown(node.id, quote=True)}" + (f", {shown}" if shown else "")
         node_id = node.id if isinstance(node.id, str) else None  # only text ids name a node
         self.issues.append(Issue(message, node.line_of(*path), node=node_id, field=field,
                                  severity=severity, column=column, subject=subject))
 
     def edge(self, edge: Edge, index: int, message: str, *path: Any, severity: str = ERROR, column: int | None = None) -> None:
         field = ".".join(str(p) for p in path) or None
-        subject = f"edge {_shown(edge.source)} → {_shown(edge.target)}" + (f", {field}" if field else "")
+        shown = _path_shown(path)
+        subject = f"edge {_shown(edge.source)} → {_shown(edge.target)}" + (f", {shown}" if shown else "")
         self.issues.append(Issue(message, edge.line_of(*path), edge=index, field=field,
                                  severity=severity, column=column, subject=subject))
 
@@ -117,7 +130,7 @@ class _Report:
             probe = probe[:-1]
         if line is None and flow.lines:
             line = 1  # a key the file lacks: the top of the file is where it belongs
-        self.issues.append(Issue(message, line, field=field, severity=severity, subject=field or ""))
+        self.issues.append(Issue(message, line, field=field, severity=severity, subject=_path_shown(path) or ""))
 
 
 def validate(flow: Flow, *, rule_checker: RuleChecker | None = None) -> list[Issue]:
