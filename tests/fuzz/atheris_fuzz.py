@@ -62,6 +62,12 @@ def main(argv: list[str]) -> None:
     options = [a for a in argv[2:]]
     if not any(a.startswith("-max_len") for a in options):
         options.append("-max_len=4096")
+    if not any(a.startswith("-artifact_prefix") for a in options):
+        # libFuzzer's own crash-* files go to build/, not the current folder; the input
+        # that failed is in the corpus already.
+        artifacts = Path(__file__).resolve().parents[2] / "build" / "fuzz"
+        artifacts.mkdir(parents=True, exist_ok=True)
+        options.append(f"-artifact_prefix={artifacts}/")
     atheris.Setup([argv[0], *options, str(_seed_folder(fuzzed))], one_input)
     atheris.Fuzz()
 
