@@ -12,6 +12,7 @@ costs one ``ldd`` run (~10 ms) and only happens when the xcb plugin is the one Q
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
 import os
 import re
@@ -19,10 +20,11 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Mapping
 
 from flowsim.errors import FlowError
 
-__all__ = ["missing_platform_libraries", "platform_problem", "require_platform", "debian_package"]
+__all__ = ["missing_platform_libraries", "platform_problem", "require_platform", "debian_package", "display_problem"]
 
 #: The Debian/Ubuntu package of each library Qt's xcb plugin links against, where its name
 #: does not follow the usual soname rule (see :func:`debian_package`).
@@ -83,7 +85,7 @@ def _unresolved(library: Path) -> list[str] | None:
     return list(dict.fromkeys(_NOT_FOUND.findall(done.stdout)))
 
 
-def _uses_xcb(environ: os._Environ[str] | dict[str, str]) -> bool:
+def _uses_xcb(environ: Mapping[str, str]) -> bool:
     """Whether Qt will start its xcb plugin: on Linux, asked for by name, or by default
     outside a Wayland session."""
     if not sys.platform.startswith("linux"):
@@ -94,7 +96,7 @@ def _uses_xcb(environ: os._Environ[str] | dict[str, str]) -> bool:
     return environ.get("XDG_SESSION_TYPE") != "wayland"
 
 
-def missing_platform_libraries(environ: dict[str, str] | None = None) -> list[str]:
+def missing_platform_libraries(environ: Mapping[str, str] | None = None) -> list[str]:
     """The system libraries Qt's xcb plugin needs and this machine lacks; empty when the
     plugin will load, when another platform plugin will be used, or when it cannot tell."""
     if not _uses_xcb(os.environ if environ is None else environ):
@@ -105,7 +107,7 @@ def missing_platform_libraries(environ: dict[str, str] | None = None) -> list[st
     return _unresolved(plugin) or []
 
 
-def platform_problem(environ: dict[str, str] | None = None) -> str | None:
+def platform_problem(environ: Mapping[str, str] | None = None) -> str | None:
     """One line saying which libraries are missing and how to install them, or None."""
     missing = missing_platform_libraries(environ)
     if not missing:
@@ -118,8 +120,40 @@ def platform_problem(environ: dict[str, str] | None = None) -> str | None:
     )
 
 
+def _x_display_answers() -> bool | None:
+    """Whether the X server of $DISPLAY accepts a connection; None when libxcb cannot be
+    loaded to ask (the library check speaks then)."""
+    try:
+        xcb = ctypes.CDLL("libxcb.so.1")
+    except OSError:
+        return None
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_int)]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    connection = xcb.xcb_connect(None, None)  # None: $DISPLAY, as Qt will use it
+    try:
+        return xcb.xcb_connection_has_error(connection) == 0
+    finally:
+        xcb.xcb_disconnect(connection)
+
+
+def display_problem(environ: Mapping[str, str] | None = None) -> str | None:
+    """One line when Qt would use X11 and no X server answers on $DISPLAY, else None."""
+    environ = os.environ if environ is None else environ
+    if not _uses_xcb(environ) or not environ.get("DISPLAY"):
+        return None
+    if _x_display_answers() is False:
+        return (
+            f"Qt cannot open a window: no X server answers on DISPLAY={environ['DISPLAY']}; "
+            "run flowsim in a desktop session, or under xvfb-run"
+        )
+    return None
+
+
 def require_platform() -> None:
-    """Raise FlowError with :func:`platform_problem`'s line when the window cannot open."""
-    problem = platform_problem()
+    """Raise FlowError with one line when the window cannot open: missing libraries
+    (:func:`platform_problem`), else an X display that does not answer."""
+    problem = platform_problem() or display_problem()
     if problem is not None:
         raise FlowError(problem)

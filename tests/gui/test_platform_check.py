@@ -79,3 +79,29 @@ def test_the_real_loader_answers_about_the_real_plugin():
         pytest.skip("this PySide6 has no xcb plugin")
     found = platform_check._unresolved(plugin)
     assert found is None or all(".so" in name for name in found)
+
+
+def test_an_x_display_that_does_not_answer_is_one_line_naming_it(loader, monkeypatch, capsys):
+    monkeypatch.setattr(platform_check, "_x_display_answers", lambda: False)
+    monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.delenv("XDG_SESSION_TYPE", raising=False)
+    assert main(["gui"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "DISPLAY=:99" in err and "xvfb-run" in err
+
+
+def test_a_display_that_answers_or_cannot_be_asked_lets_qt_start(loader, monkeypatch):
+    for answer in (True, None):
+        monkeypatch.setattr(platform_check, "_x_display_answers", lambda: answer)
+        assert platform_check.display_problem({"DISPLAY": ":0"}) is None
+    monkeypatch.setattr(platform_check, "_x_display_answers", lambda: False)
+    assert platform_check.display_problem({"DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}) is None
+
+
+def test_the_real_x_check_answers_without_a_server(monkeypatch):
+    # No X server listens on this display number: the real libxcb says so (or cannot be
+    # loaded, on a machine without it).
+    monkeypatch.setenv("DISPLAY", ":987")
+    assert platform_check._x_display_answers() in (False, None)
