@@ -6,8 +6,12 @@ library (often the wrong one). :func:`missing_platform_libraries` asks the dynam
 plugin needs and cannot find, before any ``QApplication`` exists, and :func:`require_platform`
 turns that into one line naming them and the one command that installs them.
 
+When every library is there but no X server answers on ``$DISPLAY`` (Qt aborts then too,
+blaming xcb-cursor), :func:`display_problem` says that instead, after asking libxcb itself.
+
 Nothing here imports Qt: the plugin is found through PySide6's package folder, so the check
-costs one ``ldd`` run (~10 ms) and only happens when the xcb plugin is the one Qt will use.
+costs one ``ldd`` run and one X connection (~10 ms) and only happens when the xcb plugin is
+the one Qt will use.
 """
 
 from __future__ import annotations
