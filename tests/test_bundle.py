@@ -106,3 +106,17 @@ def test_the_bundle_opens_its_window_offscreen(bundle, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "first paint" in done.stdout
     assert "(12 cards on the canvas)" in done.stdout
+
+
+def test_the_desktop_entry_installs_for_the_user_and_points_at_the_bundle(bundle, tmp_path):
+    data = tmp_path / "data"
+    done = subprocess.run(["sh", str(bundle.parent / "install-desktop-entry.sh")], capture_output=True, text=True,
+                          timeout=120, env=headless_env(tmp_path))
+    assert done.returncode == 0, done.stderr
+    entry = (data / "applications" / "flowsim.desktop").read_text()
+    assert f'Exec="{bundle}" gui %f' in entry
+    assert "Icon=flowsim" in entry
+    for size in (16, 48, 256, 512):
+        png = data / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "flowsim.png"
+        assert int.from_bytes(png.read_bytes()[16:20], "big") == size
+    assert "*.flow.yaml" in (data / "mime" / "packages" / "flowsim.xml").read_text()
