@@ -100,9 +100,10 @@ package-test: package
 # FLOWSIM_FUZZ picks the Hypothesis profile of tests/fuzz: `quick` inside `make test`,
 # `full` (10,000 inputs per fuzzer) here; then atheris runs 10,000 inputs per target. The
 # targets are the list in tests/fuzz/targets.py; failures land in tests/fuzz/corpus/.
+# One fuzzer may outlast the suite's five-minute hang watch on a busy machine: raised here.
 FUZZ_RUNS ?= 10000
 fuzz: $(TEST_STAMP)
-	FLOWSIM_FUZZ=full QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/fuzz -q -p no:cacheprovider
+	FLOWSIM_FUZZ=full QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/fuzz -q -p no:cacheprovider -o faulthandler_timeout=1800
 	@mkdir -p build/fuzz
 	@for t in $$($(BIN)/python -c "from tests.fuzz.targets import TARGETS; print(*(t.name for t in TARGETS))"); do \
 	  echo "== atheris $$t ($(FUZZ_RUNS) runs, log in build/fuzz/$$t.log)"; \
