@@ -10,6 +10,10 @@ and raises only when a promise is broken:
   one line.
 - ``rule_parser``: any text compiles to a rule or is refused with a RuleError; a compiled
   rule evaluated on any lead returns a value or raises a RuleError.
+- ``rule_types``: the type check of any rule, against any field types, passes or raises a
+  one-line RuleError, and lists its faults as one-line messages with columns.
+- ``work_estimate``: any flow that loads and checks clean gets a finite, non-negative
+  estimate of its work (or a FlowError), described in one line.
 - ``cli_arguments``: any command line exits with a status (0, 1, 2) and no traceback; the
   simulation and the export themselves are replaced by a stand-in that stops the run
   once the arguments were accepted, so the fuzzer spends its time on argument handling.
@@ -65,7 +69,7 @@ class Target:
     def decode(self, stored: Any) -> Any:
         if self.kind == "bytes":
             return base64.b64decode(stored)
-        if self.kind == "json" and isinstance(stored, list) and self.name == "rule_parser":
+        if self.kind == "json" and isinstance(stored, list) and self.name in ("rule_parser", "rule_types"):
             return (stored[0], stored[1])
         return stored
 
@@ -320,6 +324,51 @@ def check_cli(argv: list[str]) -> None:
         assert len(lines) == 1, f"a refusal that is not one line: {stderr.getvalue()!r}"
 
 
+# --- the rule type checker ------------------------------------------------------------
+
+_TYPE_NAMES = ["num", "str", "bool", "none", "list"]
+rule_type_inputs = st.tuples(
+    rule_texts,
+    st.dictionaries(st.sampled_from(_FIELDS), st.lists(st.sampled_from(_TYPE_NAMES), min_size=1, max_size=3), max_size=8),
+)
+
+
+def check_rule_types(value: tuple[str, dict]) -> None:
+    from flowsim.rules.typecheck import LEAD_FIELD_TYPES, check_types, rule_faults
+
+    text, types = value
+    types = {**LEAD_FIELD_TYPES, **{name: set(kinds) for name, kinds in types.items()}}
+    try:
+        check_types(text, types)
+    except RuleError as err:
+        assert "\n" not in str(err), f"a type fault that is not one line: {err}"
+    for message, column in rule_faults(text, types):
+        assert isinstance(message, str) and "\n" not in message and isinstance(column, int)
+
+
+# --- the run work estimate -------------------------------------------------------------
+
+
+def check_work_estimate(text: str) -> None:
+    from flowsim.check import check_flow
+    from flowsim.io import loads_flow
+    from flowsim.model import errors_in
+    from flowsim.sim.work import estimate_work
+
+    try:
+        flow = loads_flow(text)
+    except FlowError:
+        return
+    if errors_in(check_flow(flow)):
+        return  # the app and the CLI estimate only flows that check clean
+    try:
+        work = estimate_work(flow)
+    except FlowError:
+        return
+    assert work.steps >= 0 and not math.isnan(work.steps), f"estimated {work.steps} steps"
+    assert "\n" not in work.describe()
+
+
 # --- raw bytes to inputs, for atheris --------------------------------------------------
 
 
@@ -357,6 +406,11 @@ TARGETS: list[Target] = [
     Target("rule_parser", rule_inputs, check_rule_parser, _rule_from,
            seeds=[b"score >= 60 and channel == 'paid'\x0070\x00paid", b"lower(job_title) in ['ceo']"]),
     Target("cli_arguments", cli_inputs, check_cli, _argv_from, weight=0.5, seeds=[b"\x02\x48", b"\x03\x49\x0d\x02"]),
+    # From the bounded work: the type check of rules, and the estimate behind the work limit.
+    Target("rule_types", rule_type_inputs, check_rule_types, lambda b: (_text_from(b), {}),
+           seeds=[b"score / (2 - 2) > 1", b"job_title > 5"]),
+    Target("work_estimate", mutated_flow(), check_work_estimate, _text_from, kind="text", weight=0.5,
+           seeds=TEMPLATE_TEXTS),
 ]
 
 
