@@ -1,6 +1,9 @@
 """Make the pictures of docs/guide.md with flowsim itself: exports and the real window.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/guide_pictures.py
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python docs/guide_pictures.py
+
+A real screen of that size, because the window fits itself to the screen (offscreen Qt's
+is 800 × 800); without a display it falls back to offscreen, with smaller window pictures.
 
 Writes docs/images/guide-*.png. The window pictures are the real MainWindow, with its
 settings kept out of the user's; the diagrams are `flowsim export` PNGs.
@@ -13,7 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 HERE = Path(__file__).resolve().parent
 IMAGES = HERE / "images"
@@ -51,9 +55,9 @@ def kinds_flow() -> Flow:
 def shoot_window(app: QApplication, folder: Path) -> None:
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings=settings, ask=False)
-    window.resize(1500, 900)
     window.open_path(template_path("lead-flow"))
     window.show()
+    window.resize(1500, 900)  # after show: showing restores the window's remembered size
     app.processEvents()
     window.view.fit()
 
