@@ -63,6 +63,7 @@ def shoot_window(app: QApplication, folder: Path) -> None:
 
     # The inspector on the scoring node: its rules, points and threshold.
     window.scene.item_for_id("scoring").setSelected(True)
+    window.statusBar().clearMessage()  # it names this checkout's path
     app.processEvents()
     window.grab().save(str(IMAGES / "guide-inspector.png"))
 
