@@ -10,8 +10,9 @@ and raises only when a promise is broken:
   one line.
 - ``rule_parser``: any text compiles to a rule or is refused with a RuleError; a compiled
   rule evaluated on any lead returns a value or raises a RuleError.
-- ``rule_types``: the type check of any rule, against any field types, passes or raises a
-  one-line RuleError, and lists its faults as one-line messages with columns.
+- ``rule_types``: the type check of any rule that compiles, against any field types,
+  passes or raises a one-line RuleError, and lists its faults as one-line messages with
+  columns.
 - ``work_estimate``: any flow that loads and checks clean gets a finite, non-negative
   estimate of its work (or a FlowError), described in one line.
 - ``cli_arguments``: any command line exits with a status (0, 1, 2) and no traceback; the
@@ -334,9 +335,14 @@ rule_type_inputs = st.tuples(
 
 
 def check_rule_types(value: tuple[str, dict]) -> None:
+    from flowsim.rules import compile_rule
     from flowsim.rules.typecheck import LEAD_FIELD_TYPES, check_types, rule_faults
 
     text, types = value
+    try:
+        compile_rule(text)  # the type check is for rules that compile, as check_flow runs it
+    except RuleError:
+        return
     types = {**LEAD_FIELD_TYPES, **{name: set(kinds) for name, kinds in types.items()}}
     try:
         check_types(text, types)
