@@ -34,6 +34,7 @@ import copy
 import io
 import math
 import os
+import signal
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -303,7 +304,12 @@ def check_cli(argv: list[str]) -> None:
     folder = _workdir()
     args = fill_places(argv, folder)
     stdout, stderr = io.StringIO(), io.StringIO()
+    # `flowsim gui` blocks stop signals until its event loop runs; in this process that
+    # would outlive the call and pass on to every child started later.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, []) if hasattr(signal, "pthread_sigmask") else None
     with contextlib.ExitStack() as stack:
+        if mask is not None:
+            stack.callback(signal.pthread_sigmask, signal.SIG_SETMASK, mask)
         stack.enter_context(contextlib.redirect_stdout(stdout))
         stack.enter_context(contextlib.redirect_stderr(stderr))
         stack.enter_context(contextlib.chdir(folder))
