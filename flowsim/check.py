@@ -142,7 +142,8 @@ def check_flow(flow: Flow) -> list[Issue]:
         for keys, parse in _PARSERS.get(str(node.kind), ()):
             present = [k for k in keys if k in node.params]
             # A value the structural check already refused would only be reported twice.
-            if not present or any((node.id, k) in flagged for k in present):
+            node_id = node.id if isinstance(node.id, str) else None  # a mapping as an id is not hashable
+            if not present or any((node_id, k) in flagged for k in present):
                 continue
             issue = _parse_issue(node, parse, fields)
             if issue is not None:

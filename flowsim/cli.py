@@ -110,13 +110,16 @@ def _cmd_gui(args: argparse.Namespace) -> int:
             "no display to open a window on; run it in a desktop session "
             "(or under xvfb-run, or with QT_QPA_PLATFORM=offscreen)"
         )
+    from flowsim.gui.platform_check import require_platform
+
+    require_platform()  # one line naming missing system libraries, instead of Qt's abort
     if hasattr(signal, "pthread_sigmask"):
         # Until the window's event loop runs, a stop signal waits instead of landing in the
         # middle of Qt's start-up; the app then saves and quits (flowsim/gui/shutdown.py).
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGHUP, signal.SIGINT})
     from flowsim.gui.app import run
 
-    return run(args.file, template=args.template)
+    return run(args.file, template=args.template, quit_after_first_paint=args.quit_after_first_paint)
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -136,6 +139,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("gui", help="open the app (on FILE, the last file, or the default template)")
     p.add_argument("file", metavar="FILE", nargs="?")
     p.add_argument("--template", metavar="NAME", help="start an untitled flow from a bundled template")
+    p.add_argument("--quit-after-first-paint", action="store_true", dest="quit_after_first_paint",
+                   help="a smoke start: open the window, quit once the canvas has painted its flow")
     p.set_defaults(run=_cmd_gui)
 
     p = sub.add_parser("templates", help="list the bundled templates")
@@ -221,6 +226,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     and exits with 128 + the signal's number (130, 143, 129), as a shell reports it.
     """
     parser = _parser()
+    if argv is not None and any("\0" in arg for arg in argv):
+        # A real command line cannot hold one; a caller's list can, and no file name may.
+        parser.error("an argument holds a NUL character")
     args = parser.parse_args(argv)
     if args.command is None:  # plain `flowsim` opens the app
         args = parser.parse_args(["gui"])

@@ -65,6 +65,8 @@ def read_text(path: str | os.PathLike[str]) -> str:
         raise FlowFileError("is a folder, not a flow file", file=name) from None
     except FileNotFoundError:
         raise FlowFileError("no such file", file=name) from None
+    except ValueError:  # the operating system takes no NUL in a file name
+        raise FlowFileError("is not a file name: it holds a NUL character", file=name.replace("\0", "\\0")) from None
     except OSError as err:
         raise FlowFileError(f"cannot read the file: {err.strerror or err}", file=name) from None
     if len(raw) > MAX_FILE_BYTES:  # it grew after the stat

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterable
-
-import networkx as nx
+from typing import TYPE_CHECKING, Iterable
 
 from flowsim.model.flow import Flow
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["to_digraph", "parallel_ordinals"]
 
@@ -30,6 +31,8 @@ def to_digraph(flow: Flow) -> nx.MultiDiGraph:
     ``flow.edges``; edge attributes ``when`` and ``probability`` as in the file. Edges to
     nodes that do not exist are left out (validation reports them).
     """
+    import networkx as nx  # on first use: opening a file and painting it do not need it
+
     graph = nx.MultiDiGraph(name=flow.name)
     for node in flow.nodes:
         graph.add_node(node.id, kind=node.kind, label=node.title, position=tuple(node.position))

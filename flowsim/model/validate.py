@@ -12,9 +12,8 @@ import difflib
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
-import networkx as nx
 
 from flowsim.model.colors import is_color
 from flowsim.model.duration import is_number
@@ -78,6 +77,17 @@ def _shown(value: Any, quote: bool = False) -> str:
     return repr(value)
 
 
+def _path_shown(path: tuple) -> str | None:
+    """A key path as a message shows it: keys with a line break or other unprintable
+    characters as Python writes them, so a message stays one line."""
+    def part(key: Any) -> str:
+        if isinstance(key, str):
+            return key if key.isprintable() else repr(key)
+        return str(key)
+
+    return ".".join(part(key) for key in path) or None
+
+
 def errors_in(issues: Iterable[Issue]) -> list[Issue]:
     return [issue for issue in issues if issue.is_error]
 
@@ -98,14 +108,16 @@ class _Report:
 
     def node(self, node: Node, message: str, *path: Any, severity: str = ERROR, column: int | None = None) -> None:
         field = ".".join(str(p) for p in path) or None
-        subject = f"node {_shown(node.id, quote=True)}" + (f", {field}" if field else "")
+        shown = _path_shown(path)
+        subject = f"node {_shown(node.id, quote=True)}" + (f", {shown}" if shown else "")
         node_id = node.id if isinstance(node.id, str) else None  # only text ids name a node
         self.issues.append(Issue(message, node.line_of(*path), node=node_id, field=field,
                                  severity=severity, column=column, subject=subject))
 
     def edge(self, edge: Edge, index: int, message: str, *path: Any, severity: str = ERROR, column: int | None = None) -> None:
         field = ".".join(str(p) for p in path) or None
-        subject = f"edge {_shown(edge.source)} → {_shown(edge.target)}" + (f", {field}" if field else "")
+        shown = _path_shown(path)
+        subject = f"edge {_shown(edge.source)} → {_shown(edge.target)}" + (f", {shown}" if shown else "")
         self.issues.append(Issue(message, edge.line_of(*path), edge=index, field=field,
                                  severity=severity, column=column, subject=subject))
 
@@ -118,7 +130,7 @@ class _Report:
             probe = probe[:-1]
         if line is None and flow.lines:
             line = 1  # a key the file lacks: the top of the file is where it belongs
-        self.issues.append(Issue(message, line, field=field, severity=severity, subject=field or ""))
+        self.issues.append(Issue(message, line, field=field, severity=severity, subject=_path_shown(path) or ""))
 
 
 def validate(flow: Flow, *, rule_checker: RuleChecker | None = None) -> list[Issue]:
@@ -293,15 +305,73 @@ def _file_column(owner: Node | Edge, key: str | tuple, column: int | None) -> in
     return start + column
 
 
-def _reach(graph: nx.DiGraph, starts: Iterable[str], *, backwards: bool = False) -> set[str]:
+class _Graph:
+    """The flow's nodes and edges as successor and predecessor sets, in file order.
+
+    Plain Python rather than networkx: validation runs when the app opens a file, before
+    the window first paints, and networkx takes longer to import than all of this takes.
+    """
+
+    def __init__(self, nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> None:
+        self.succ: dict[str, dict[str, None]] = {n: {} for n in nodes}
+        self.pred: dict[str, dict[str, None]] = {n: {} for n in self.succ}
+        for a, b in edges:
+            if a in self.succ and b in self.succ:
+                self.succ[a][b] = None
+                self.pred[b][a] = None
+
+    def has_edge(self, a: str, b: str) -> bool:
+        return b in self.succ.get(a, ())
+
+    def strongly_connected_components(self) -> Iterator[set[str]]:
+        """Tarjan's components, without recursion (a 5,000-node chain is deep)."""
+        index: dict[str, int] = {}
+        low: dict[str, int] = {}
+        stack: list[str] = []
+        on_stack: set[str] = set()
+        for root in self.succ:
+            if root in index:
+                continue
+            index[root] = low[root] = len(index)
+            stack.append(root)
+            on_stack.add(root)
+            work = [(root, iter(self.succ[root]))]
+            while work:
+                node, children = work[-1]
+                for child in children:
+                    if child not in index:
+                        index[child] = low[child] = len(index)
+                        stack.append(child)
+                        on_stack.add(child)
+                        work.append((child, iter(self.succ[child])))
+                        break
+                    if child in on_stack:
+                        low[node] = min(low[node], index[child])
+                else:
+                    work.pop()
+                    if work:
+                        parent = work[-1][0]
+                        low[parent] = min(low[parent], low[node])
+                    if low[node] == index[node]:
+                        component = set()
+                        while True:
+                            member = stack.pop()
+                            on_stack.discard(member)
+                            component.add(member)
+                            if member == node:
+                                break
+                        yield component
+
+
+def _reach(graph: _Graph, starts: Iterable[str], *, backwards: bool = False) -> set[str]:
     """Every node reachable from any of ``starts`` (or reaching them, ``backwards``)."""
-    step = graph.predecessors if backwards else graph.successors
+    step = graph.pred if backwards else graph.succ
     seen = set(starts)
     frontier = list(seen)
     while frontier:
         following = []
         for n in frontier:
-            for m in step(n):
+            for m in step.get(n, ()):
                 if m not in seen:
                     seen.add(m)
                     following.append(m)
@@ -314,9 +384,9 @@ def _check_graph(flow: Flow, report: _Report, known: set[str]) -> None:
     for node in flow.nodes:
         if isinstance(node.id, str):
             nodes.setdefault(node.id, node)  # the first of duplicates wins, as in Flow.node()
-    graph = nx.DiGraph()
-    graph.add_nodes_from(nodes)
-    graph.add_edges_from((e.source, e.target) for e in flow.edges if e.source in nodes and e.target in nodes)
+    # Ends that are not text (a mapping, a list) are reported already and join no edge.
+    graph = _Graph(nodes, ((e.source, e.target) for e in flow.edges
+                           if isinstance(e.source, str) and isinstance(e.target, str)))
     sources = [n for n, node in nodes.items() if node.kind == NodeKind.SOURCE.value]
     sinks = [n for n, node in nodes.items() if node.kind == NodeKind.SINK.value]
     if flow.nodes and not sources:
@@ -342,7 +412,7 @@ def _check_graph(flow: Flow, report: _Report, known: set[str]) -> None:
             report.node(node, "has no way out: add an edge from it, or make it a sink")
         if sources and node.id not in reached and node.id not in shadowed:
             report.node(node, "no source reaches this node, so no lead ever enters it")
-    for component in nx.strongly_connected_components(graph):
+    for component in graph.strongly_connected_components():
         looped = len(component) > 1 or any(graph.has_edge(n, n) for n in component)
         if looped and not component & to_sink:
             members = [n for n in nodes if n in component]  # in file order

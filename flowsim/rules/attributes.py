@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from typing import Any, Mapping
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Mapping
 
 from flowsim.model.distribution import Distribution, parse_distribution
 from flowsim.model.duration import ValueProblem
 from flowsim.rules._config import Context, LineOf, is_number
 from flowsim.rules.fields import LEAD_FIELDS, field_name_problem
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["SOURCE_KEYS", "WEIGHT_TOLERANCE", "MAX_VALUE_CHARS", "Categorical", "AttributeGenerator"]
 
@@ -59,12 +60,16 @@ class Categorical:
         for i in range(last, len(cumulative)):  # u < 1 always finds a value of weight > 0
             cumulative[i] = 1.0
         self._cumulative = tuple(cumulative)
-        self._array = np.array(cumulative)
+        self._array = None  # numpy's copy, made by the first sample_many (numpy loads late)
 
     def sample(self, rng: np.random.Generator) -> Any:
         return self.values[bisect.bisect_right(self._cumulative, rng.random())]
 
     def sample_many(self, rng: np.random.Generator, size: int) -> list[Any]:
+        import numpy as np  # checking a flow builds mixes too; only drawing needs numpy
+
+        if self._array is None:
+            self._array = np.array(self._cumulative)
         picks = np.searchsorted(self._array, rng.random(size), side="right")
         values = self.values
         return [values[i] for i in picks.tolist()]
@@ -92,6 +97,8 @@ class _Numeric:
         return float(self.dist.sample(rng))
 
     def sample_many(self, rng: np.random.Generator, size: int) -> list[float]:
+        import numpy as np
+
         return np.asarray(self.dist.sample(rng, size), dtype=float).tolist()
 
 
