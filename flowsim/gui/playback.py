@@ -26,6 +26,7 @@ from shiboken6 import isValid
 
 from flowsim.gui.items import LOD_SIMPLE
 from flowsim.gui.painter import paint_shapes
+from flowsim.gui.timeline_bar import day_number
 from flowsim.gui.workers import Task
 from flowsim.model import Flow
 from flowsim.render.canvasframe import CanvasFrame, canvas_frame, node_numbers, second_of_day
@@ -354,8 +355,7 @@ class Playback(QObject):
         if numbers is None or item is None:
             self.numbers.hide()
             return
-        day = self.day
-        text = (f"<b>{item.node.title}</b> · day {day:.0f}<br>{numbers.inside:,} in the node"
+        text = (f"<b>{item.node.title}</b> · day {day_number(self.day, self.days)}<br>{numbers.inside:,} in the node"
                 + (f" ({numbers.waiting:,} waiting)" if numbers.waiting else "")
                 + f"<br>{numbers.entered:,} entered · {numbers.leaked:,} leaked so far")
         if self.outdated:

@@ -536,6 +536,10 @@ class Animation:
         ctx.fill()
 
     # --- overlay shapes, in the scene's coordinates -------------------------------------
+    def queue_shapes(self, second: float) -> list[Shape]:
+        """The leads waiting for a rep at video ``second``: stacks and counts, in the scene's units."""
+        return self._queue_shapes(second)
+
     def _queue_shapes(self, second: float) -> list[Shape]:
         shapes: list[Shape] = []
         dx, dy = self.offset

@@ -61,9 +61,8 @@ def canvas_frame(anim: Animation, second: float, *, counters: bool = True) -> Ca
     # Picture pixels are (canvas + offset) × scale: undo the scale for the scene's units.
     scene = Dots(px.x / anim.scale, px.y / anim.scale, px.channel, px.alpha, px.leaking, px.lead, px.edge)
     shapes: list[Shape] = _streams(anim, second)
-    moving = anim.overlay_shapes(second)[0]  # the frame's own footer and gutter stay off the canvas
-    if not counters:
-        moving = [s for s in moving if isinstance(s, Circle)]
+    # The frame's own footer and gutter stay off the canvas.
+    moving = anim.overlay_shapes(second)[0] if counters else anim.queue_shapes(second)
     # The waiting leads' stacks never overlap one another or the labels and counters:
     # ordered by colour, they paint as a few batches instead of a colour change a lead.
     shapes += sorted((s for s in moving if isinstance(s, Circle)), key=lambda c: (c.fill or "", c.opacity))
