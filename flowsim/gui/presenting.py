@@ -51,9 +51,20 @@ class Presenter(QObject):
         w.showFullScreen()
         QApplication.instance().installEventFilter(self)
         # Once full screen has taken effect, fit the flow to it.
-        QTimer.singleShot(0, view.fit)
-        QTimer.singleShot(150, view.fit)
+        QTimer.singleShot(0, self._fit)
+        QTimer.singleShot(150, self._fit)
         w.view.setFocus()
+
+    def _fit(self) -> None:
+        """The whole flow as large as the screen takes it (past 100 %: the room is an audience's)."""
+        if not self.active:
+            return
+        view = self.window.view
+        items = view.scene().itemsBoundingRect()
+        if items.isEmpty():
+            return
+        view.fitInView(items.adjusted(-30, -30, 30, 30), Qt.AspectRatioMode.KeepAspectRatio)
+        view.set_zoom(view.zoom())  # within the canvas's zoom limits, and told to its listeners
 
     def leave(self) -> None:
         w = self.window
