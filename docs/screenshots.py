@@ -1,8 +1,8 @@
 """Make the pictures the README shows: the editor on the default template as it opens,
 on a laptop screen and on a desk screen, the results panel after a run (funnel and flow)
 and the first page of that run's report, the inspector's distribution and speed-to-lead
-editors, its animated export (docs/images/lead-flow.gif)
-and the slides of its deck (docs/images/deck.png).
+editors, its animated export (docs/images/lead-flow.gif), the slides of its deck
+(docs/images/deck.png) and a run played on the canvas (docs/images/playback.gif).
 
 Run under a display (``xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python
 docs/screenshots.py``); the window is the real one, with the app's own settings kept out
@@ -158,18 +158,78 @@ def shoot_fields(app: QApplication, folder: str, selected: str, fields: list[tup
     app.exec()
 
 
+#: The playback recording: window size, days of the run, the days shown, frames a second.
+PLAYBACK = {"size": (1400, 700), "days": 90, "from": 20.0, "to": 50.0, "speed": 5.0, "fps": 12, "width": 960,
+            "zoom": 0.74, "center": "segmentation"}
+
+
+def record_playback(app: QApplication, folder: str) -> None:
+    """A 90-day run of the default template played on the canvas with its timeline bar,
+    the SDR handoff selected (its numbers beside it), zoomed to the middle of the flow."""
+    import time
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QImage
+
+    from flowsim.render.encode import RawVideo, encode_gif
+
+    settings = QSettings(str(Path(folder) / "playback.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings=settings, ask=False)
+    window.resize(*PLAYBACK["size"])
+    window.open_template(DEFAULT_TEMPLATE)
+    window.show()
+    for dock in (window.palette_dock, window.overview_dock, window.inspector_dock):
+        dock.hide()
+    window.runner.run(days=PLAYBACK["days"], replications=1, seed=42)
+    while window.runner.busy or window.playback.busy or not window.playback.ready:
+        app.processEvents()
+        time.sleep(0.01)
+    window.results_dock.hide()
+    window.problems_dock.hide()
+    app.processEvents()
+    window.view.set_zoom(PLAYBACK["zoom"])
+    window.view.centerOn(window.scene.item_for_id(PLAYBACK["center"]).card_box().center())
+    window.scene.item_for_id("sdr_handoff").setSelected(True)
+    playback = window.playback
+    playback.set_speed(PLAYBACK["speed"])
+    playback.seek_day(PLAYBACK["from"])
+    per_frame = 1.0 / PLAYBACK["fps"]
+    count = round((PLAYBACK["to"] - PLAYBACK["from"]) / playback.days_per_second / per_frame)
+    playback.play(clock=False)  # frame by frame, whatever the machine's speed
+    frames: list[bytes] = []
+    size = None
+    for _ in range(count):
+        playback.advance(per_frame)
+        app.processEvents()
+        image = window.canvas_page.grab().toImage()
+        image = image.scaledToWidth(PLAYBACK["width"], Qt.TransformationMode.SmoothTransformation)
+        image = image.convertToFormat(QImage.Format.Format_RGB888)
+        size = (image.width(), image.height())
+        row = image.width() * 3
+        frames.append(b"".join(bytes(image.constBits())[y * image.bytesPerLine():y * image.bytesPerLine() + row]
+                               for y in range(image.height())))
+    playback.pause()
+    window.close()
+    video = RawVideo(size, PLAYBACK["fps"], len(frames), lambda i: frames[i], "rgb24")
+    encode_gif(video, HERE / "images" / "playback.gif")
+
+
 def main() -> None:
-    exports()
+    only_playback = "--playback" in sys.argv  # playback.gif alone
+    if not only_playback:
+        exports()
     if "--exports" in sys.argv:
         return
     QStandardPaths.setTestModeEnabled(True)
     app = QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as folder:
-        for name, size, selected in SHOTS:
-            shoot(app, folder, name, size, selected)
-        shoot_results(app, folder)
-        for selected, fields in FIELD_SHOTS:
-            shoot_fields(app, folder, selected, fields)
+        if not only_playback:
+            for name, size, selected in SHOTS:
+                shoot(app, folder, name, size, selected)
+            shoot_results(app, folder)
+            for selected, fields in FIELD_SHOTS:
+                shoot_fields(app, folder, selected, fields)
+        record_playback(app, folder)
 
 
 if __name__ == "__main__":

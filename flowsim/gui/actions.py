@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
-__all__ = ["Actions", "ACTION_SPECS"]
+__all__ = ["Actions", "ACTION_SPECS", "SCOPED"]
 
 Std = QKeySequence.StandardKey
 
@@ -40,8 +40,17 @@ ACTION_SPECS: dict[str, tuple[str, object, str]] = {
     "run": ("&Run Simulation…", "F5", "Simulate lead volume through the flow"),
     "cancel_run": ("&Cancel Simulation", None, "Stop the running simulation"),
     "cancel_export": ("Cancel E&xport", None, "Stop the running export"),
+    "play": ("&Play", "Space", "Play or pause the last run on the canvas"),
+    "step_back": ("Step &Back a Day", "Left", "Show the run one day earlier"),
+    "step_forward": ("Step &Forward a Day", "Right", "Show the run one day later"),
+    "present": ("&Present", "F11", "Full screen with the run playing large; Esc leaves"),
+    "export_range": ("Export &This…", None, "Export the days shown, framed as the canvas shows the flow"),
     "about": ("&About flowsim", None, "About flowsim"),
 }
+
+#: Actions whose keys act only where they are added (the canvas's timeline bar), never
+#: while typing elsewhere: Space and the arrows belong to text fields and the canvas.
+SCOPED = ("play", "step_back", "step_forward")
 
 
 # Where a platform binds no key to a standard action (Quit has none on some Linux
@@ -72,6 +81,8 @@ class Actions(QObject):
                 action.setShortcuts(_keys(shortcut))
             action.setStatusTip(tip)
             action.setObjectName(f"action_{name}")
+            if name in SCOPED:
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.by_name[name] = action
             setattr(self, name, action)
         self.snap.setCheckable(True)

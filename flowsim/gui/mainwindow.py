@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QTextCharFormat, QTextCursor, QColor
 from PySide6.QtWidgets import (
     QApplication, QDockWidget, QFileDialog, QLabel, QLineEdit, QMainWindow, QMessageBox,
-    QPlainTextEdit, QScrollArea, QStackedWidget, QTextEdit, QWidget,
+    QPlainTextEdit, QScrollArea, QStackedWidget, QTextEdit, QVBoxLayout, QWidget,
 )
 
 from flowsim import __version__
@@ -29,6 +29,8 @@ from flowsim.gui.inspector import Inspector
 from flowsim.gui.items import NodeItem
 from flowsim.gui.overview import Overview
 from flowsim.gui.palette import Palette
+from flowsim.gui.playback import Playback
+from flowsim.gui.presenting import Presenter
 from flowsim.gui.problems import ProblemsPanel
 from flowsim.gui.reporting import Reporter
 from flowsim.gui.results import ResultsPanel
@@ -36,6 +38,8 @@ from flowsim.gui.running import SimulationRunner
 from flowsim.gui.scenarios import ScenariosPanel
 from flowsim.gui.scene import FlowScene
 from flowsim.gui.screenfit import fit_to_screen, restore_placement, save_placement
+from flowsim.gui.timeline_bar import TimelineBar
+from flowsim.gui.watching import connect_playback
 from flowsim.gui.view import FlowView
 from flowsim.io import load_flow
 from flowsim.model import Issue
@@ -68,8 +72,14 @@ class MainWindow(QMainWindow):
         self.view.setObjectName("canvas")
         self.source_view = QPlainTextEdit(readOnly=True)
         self.source_view.setObjectName("source_view")
+        # Watching the last run on the canvas (gui/watching.py wires the parts together).
+        self.playback = Playback(self.scene, self.view, self)
+        self.timeline_bar = TimelineBar(self.actions.play, self.actions.step_back, self.actions.step_forward,
+                                        self.actions.export_range)
+        self.presenter = Presenter(self)
+        self.canvas_page = _stacked(self.view, self.timeline_bar)
         self.center = QStackedWidget()
-        self.center.addWidget(self.view)
+        self.center.addWidget(self.canvas_page)
         self.center.addWidget(self.source_view)
         self.setCentralWidget(self.center)
         self.palette = Palette(self.add_node_at_center)
@@ -102,6 +112,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.zoom_label)
         self._build_menus()
         self._connect()
+        connect_playback(self)
         self.setAcceptDrops(True)
         self._laid_out = restore_placement(self, self.settings)
         self._frozen = False
@@ -136,6 +147,9 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         view.addActions([a.zoom_in, a.zoom_out, a.zoom_reset, a.fit])
         view.addSeparator()
+        view.addAction(a.present)
+        self.addAction(a.present)  # F11 works with the menus hidden too
+        view.addSeparator()
         view.addActions([a.snap, a.align_grid, a.auto_layout])
         view.addSeparator()
         for dock in (self.palette_dock, self.overview_dock, self.inspector_dock, self.problems_dock, self.results_dock,
@@ -143,6 +157,8 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
         simulate = bar.addMenu("&Simulate")
         simulate.addActions([a.run, a.cancel_run])
+        simulate.addSeparator()
+        simulate.addActions([a.play, a.step_back, a.step_forward, a.export_range])
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a.about)
         self._set_icons()
@@ -222,7 +238,6 @@ class MainWindow(QMainWindow):
         doc.issuesChanged.connect(self._issues_changed)
         doc.undo_stack.indexChanged.connect(self._edited)
         doc.bridge.flowReplaced.connect(self._forget_results)
-
     # -- state shown ---------------------------------------------------------------------
     def _document_changed(self) -> None:
         doc = self.document
@@ -241,7 +256,7 @@ class MainWindow(QMainWindow):
         if doc.read_only:
             self._show_source()
         else:
-            self.center.setCurrentWidget(self.view)
+            self.center.setCurrentWidget(self.canvas_page)
         self._update_counts()
 
     def _color_scheme_changed(self, scheme) -> None:
@@ -571,6 +586,17 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 8000)
         if self.ask:
             QMessageBox.warning(self, title, text)
+
+
+def _stacked(top: QWidget, bottom: QWidget) -> QWidget:
+    """``top`` over ``bottom`` with nothing between: the canvas and its timeline bar."""
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    layout.addWidget(top, 1)
+    layout.addWidget(bottom)
+    return page
 
 
 def _scrolling(widget: QWidget) -> QScrollArea:

@@ -78,13 +78,21 @@ def qpath(shape: Path) -> QPainterPath:
 
 def paint_shapes(painter: QPainter, shapes: Iterable[Shape]) -> None:
     """Draw display-list shapes with ``painter`` in its current coordinates."""
+    run: list[Circle] = []
     for shape in shapes:
+        if isinstance(shape, Circle):
+            # Circles of one style in a row (an animation's dots) share one pen and brush.
+            if run and _style(run[0]) != _style(shape):
+                _paint_circles(painter, run)
+                run = []
+            run.append(shape)
+            continue
+        if run:
+            _paint_circles(painter, run)
+            run = []
         if isinstance(shape, Rect):
             _setup(painter, shape)
             painter.drawRoundedRect(QRectF(shape.x, shape.y, shape.w, shape.h), shape.radius, shape.radius)
-        elif isinstance(shape, Circle):
-            _setup(painter, shape)
-            painter.drawEllipse(QPointF(shape.cx, shape.cy), shape.r, shape.r)
         elif isinstance(shape, Text):
             painter.setFont(font(shape.size, shape.bold))
             painter.setPen(qcolor(shape.color, shape.opacity))
@@ -96,3 +104,15 @@ def paint_shapes(painter: QPainter, shapes: Iterable[Shape]) -> None:
         else:
             _setup(painter, shape)
             painter.drawPath(qpath(shape))
+    if run:
+        _paint_circles(painter, run)
+
+
+def _style(circle: Circle) -> tuple:
+    return circle.fill, circle.stroke, circle.width, circle.opacity
+
+
+def _paint_circles(painter: QPainter, circles: list[Circle]) -> None:
+    _setup(painter, circles[0])
+    for c in circles:
+        painter.drawEllipse(QPointF(c.cx, c.cy), c.r, c.r)

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QSpinBox
 
 from flowsim.errors import FlowError
@@ -61,6 +61,9 @@ def _simulate(flow: Flow, settings: dict[str, Any], *, progress, cancel) -> Any:
 class SimulationRunner(TaskOwner):
     """Owns the running simulation of a window: start, progress, cancel, show results."""
 
+    #: A run finished: (the flow as it was run, its results).
+    ran = Signal(object, object)
+
     def __init__(self, window) -> None:
         super().__init__(window, "Simulation")
         self._flow: Flow | None = None
@@ -103,6 +106,7 @@ class SimulationRunner(TaskOwner):
         window.results_dock.raise_()
         if window.results_dock.height() < 340:  # room for the charts' labels to stay apart
             window.resizeDocks([window.results_dock], [360], Qt.Orientation.Vertical)
+        self.ran.emit(self._flow, results)
         return "Simulation finished"
 
     def export(self, kind: str) -> None:

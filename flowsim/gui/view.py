@@ -21,6 +21,8 @@ _MARGIN = 40.0
 
 class FlowView(QGraphicsView):
     zoomChanged = Signal(float)
+    #: Space was pressed and let go without panning (playback plays or pauses on it).
+    spaceTapped = Signal()
 
     def __init__(self, scene: FlowScene, parent=None) -> None:
         super().__init__(scene, parent)
@@ -32,6 +34,7 @@ class FlowView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._panning: QPointF | None = None
         self._space = False
+        self._space_panned = False
 
     @property
     def flow_scene(self) -> FlowScene:
@@ -123,6 +126,7 @@ class FlowView(QGraphicsView):
     def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.MiddleButton or (self._space and event.button() == Qt.MouseButton.LeftButton):
             self._panning = event.position()
+            self._space_panned = self._space
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
             event.accept()
             return
@@ -149,13 +153,17 @@ class FlowView(QGraphicsView):
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space = True
+            self._space_panned = False
             self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
         super().keyPressEvent(event)
 
     def keyReleaseEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            tapped = self._space and not self._space_panned  # its press came here too
             self._space = False
             self.viewport().unsetCursor()
+            if tapped:
+                self.spaceTapped.emit()
         super().keyReleaseEvent(event)
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:

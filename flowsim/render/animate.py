@@ -44,6 +44,7 @@ from flowsim.render.slide import fit_flow
 from flowsim.render.text import text_width
 from flowsim.render.theme import LIGHT, Theme
 from flowsim.render.timeline import FADE, build_timeline
+from flowsim.render.dotstyle import STREAM_OPACITY, dot_layers
 from flowsim.render.animrun import default_duration, end_seconds, hold_seconds, run_for_animation
 from flowsim.sim.driver import collector_paused
 
@@ -105,6 +106,11 @@ class Animation:
     what the numbers are: one replication of ``replications`` (the flow's own count by
     default), or means over the results' replications.
 
+    ``reflow=False`` keeps the flow as laid out (the canvas's playback); ``view`` (x, y,
+    width, height on the canvas) is fitted instead of the whole flow; ``days_range``
+    (first, last day) plays only those days in ``duration`` (frame ``i`` at video time
+    ``second_of(first) + i / fps``), ending on the last of them.
+
     Visits (source → capture form) flow as streams whose width is the visits a day; from
     the form on, one dot is one lead (or ``dot_every`` leads, the fewest that keep at most
     :data:`MAX_DOTS` on screen). Counters and totals count the leads the results count
@@ -125,9 +131,16 @@ class Animation:
         dot_every: int | None = None,
         end_card: bool = True,
         replications: int | None = None,
+        reflow: bool = True,
+        view: tuple[float, float, float, float] | None = None,
+        days_range: tuple[float, float] | None = None,
     ) -> None:
         if results.trace is None:
             raise ValueError("the results carry no trace; run the simulation with trace=True")
+        run_days = float(results.config.days)
+        if days_range is not None and not 0 <= days_range[0] < days_range[1] <= run_days:
+            raise ValueError(f"days {days_range[0]:g}–{days_range[1]:g} are not within the run's {run_days:g}")
+        self.days_range, end_card = days_range, end_card and days_range is None
         if size is None:
             w = int(width or 1280)
             size = (w, max(2, 2 * round(w * 9 / 32)) if even else max(1, round(w * 9 / 16)))
@@ -135,15 +148,19 @@ class Animation:
         self.fps = float(fps)
         self.duration = float(duration)
         self.frame_count = max(1, round(self.fps * self.duration))
-        hold = hold_seconds(self.duration)
+        hold = hold_seconds(self.duration) if days_range is None else 0.0
         tail = end_seconds(self.duration) if end_card else 0.0
         self._end_at = self.duration - tail if end_card else math.inf
         self.seconds = self.duration - hold - tail  # the run plays in these
+        self._start = 0.0
+        if days_range is not None:  # the whole run at the pace that plays these days in ``duration``
+            self.seconds = self.duration * run_days / (days_range[1] - days_range[0])
+            self._start = days_range[0] * self.seconds / run_days
         self._crossfade = min(_CROSSFADE, 0.4 * hold)
         self.days = float(results.config.days)
         self.warmup = float(results.config.warmup_days or 0.0)
         self.results = results
-        self.slide = fit_flow(flow, size, theme)
+        self.slide = fit_flow(flow, size, theme, reflow=reflow and view is None, bounds=view)
         self.flow = flow = self.slide.flow  # laid out for the frame (reflowed if need be)
         self._nodes = {}
         for node in flow.nodes:
@@ -181,6 +198,7 @@ class Animation:
         self.channels = tl.channels
         self._channel_hex = [node_color(self._nodes[c]) for c in tl.channels]
         self._channel_rgb = [_rgb(c) for c in self._channel_hex]
+        self.channel_colors = tuple(self._channel_hex)  # by index in ``channels``
         self._streams = self._stream_times(tl)
         visits = np.isin(tl.travel_edge, self.stream_edges)
         node_kind = np.array([kinds[n] for n in tl.node_ids] or ["x"])
@@ -314,7 +332,7 @@ class Animation:
     # --- time -------------------------------------------------------------------------
     def time_of(self, frame: int) -> float:
         """The video time (seconds) of ``frame``."""
-        return frame / self.fps
+        return self._start + frame / self.fps
 
     def day_at(self, second: float) -> float:
         """The simulated day shown at video ``second``."""
@@ -414,7 +432,7 @@ class Animation:
         second = self.time_of(frame)
         if self._end is not None and (second >= self._end_at or frame >= self.frame_count - 1):
             return self._end
-        if second >= self.seconds + self._crossfade or frame >= self.frame_count - 1:
+        if second >= self.seconds + self._crossfade or (frame >= self.frame_count - 1 and self.days_range is None):
             return self._final
         ctx = self._ctx
         ending = second >= self.seconds
@@ -472,7 +490,6 @@ class Animation:
         rates = self.stream_rates(second)
         if not rates:
             return
-        top = self._stream_top
         u = self.slide.unit
         ctx.save()
         ctx.set_line_cap(cairo.LINE_CAP_BUTT)
@@ -484,14 +501,18 @@ class Animation:
             ctx.move_to(*points[0])
             for x, y in points[1:]:
                 ctx.line_to(x, y)
-            ctx.set_line_width(max(2.0 * u, _STREAM_MAX * u * rate / top))
-            ctx.set_source_rgba(*self._channel_rgb[ch], 0.55)
+            ctx.set_line_width(self.stream_width(rate))
+            ctx.set_source_rgba(*self._channel_rgb[ch], STREAM_OPACITY)
             ctx.stroke_preserve()
             ctx.set_dash([10 * u, 16 * u], -second * 90 * u)
             ctx.set_source_rgba(1, 1, 1, 0.45)
             ctx.stroke()
             ctx.set_dash([])
         ctx.restore()
+
+    def stream_width(self, rate: float) -> float:
+        """A stream's width in frame pixels when it carries ``rate`` visits a day."""
+        return max(2.0 * self.slide.unit, _STREAM_MAX * self.slide.unit * rate / self._stream_top)
 
     @property
     def _stream_top(self) -> float:
@@ -503,24 +524,10 @@ class Animation:
     _stream_max: float | None = None
 
     def _draw_dots(self, ctx: cairo.Context, dots: Dots) -> None:
-        if not len(dots):
-            return
-        r = self.dot_r * self.scale
-        halo = _rgb(self.theme.background)
-        x, y, alpha = dots.x, dots.y, dots.alpha
-        moving = ~dots.leaking
         # One path per colour and opacity: a few fills a frame, however many dots.
-        if moving.any():
-            self._fill_circles(ctx, x[moving], y[moving], r + max(0.8, r * 0.35), (*halo, 0.9))
-            for ch in np.unique(dots.channel[moving]).tolist():
-                sel = moving & (dots.channel == ch)
-                self._fill_circles(ctx, x[sel], y[sel], r, (*self._channel_rgb[ch], 1.0))
-        if dots.leaking.any():
-            alert = _rgb(self.theme.alert)
-            level = np.ceil(alpha * 6) / 6
-            for a in np.unique(level[dots.leaking]).tolist():
-                sel = dots.leaking & (level == a)
-                self._fill_circles(ctx, x[sel], y[sel], r * 0.9, (*alert, a * 0.9))
+        for sel, r, color, opacity in dot_layers(dots.leaking, dots.channel, dots.alpha, self.dot_r * self.scale,
+                                                 self.theme, self._channel_hex):
+            self._fill_circles(ctx, dots.x[sel], dots.y[sel], r, (*_rgb(color), opacity))
 
     @staticmethod
     def _fill_circles(ctx: cairo.Context, xs: np.ndarray, ys: np.ndarray, r: float, rgba) -> None:
@@ -532,6 +539,10 @@ class Animation:
         ctx.fill()
 
     # --- overlay shapes, in the scene's coordinates -------------------------------------
+    def queue_shapes(self, second: float) -> list[Shape]:
+        """The leads waiting for a rep at video ``second``: stacks and counts, in the scene's units."""
+        return self._queue_shapes(second)
+
     def _queue_shapes(self, second: float) -> list[Shape]:
         shapes: list[Shape] = []
         dx, dy = self.offset

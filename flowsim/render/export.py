@@ -189,6 +189,8 @@ def export_flow(
     preset: str | None = None,
     size: str | tuple[int, int] | None = None,
     badges: bool = True,
+    days_range: tuple[float, float] | None = None,
+    frame: tuple[float, float, float, float] | None = None,
 ) -> Path:
     """Write ``flow`` (a Flow or a flow file) to ``out``; the format follows its extension.
 
@@ -211,6 +213,11 @@ def export_flow(
     ``hide`` leaves nodes (by id) and edges (``from->to``) out of the picture; an
     animation still simulates the whole flow (see :func:`flowsim.render.visible.visible_part`).
 
+    An animation may show part of the run and part of the flow, as the window's playback
+    does: ``days_range`` (first, last day) plays those days at the default pace (the
+    ``duration`` by default is theirs), and ``frame`` (x, y, width, height in canvas
+    coordinates: a view) is fitted into the picture instead of the whole flow.
+
     ``progress(fraction)`` is called as the work advances; ``cancel.is_set()`` stops it,
     raising :class:`flowsim.sim.Cancelled` and leaving no file. Returns the path written.
     Raises ExportError for bad options or an unwritable path, before doing any work, and
@@ -219,6 +226,7 @@ def export_flow(
     """
     options = check_options(out, width=width, fps=fps, duration=duration, days=days, seed=seed,
                             theme=theme, transparent=transparent, preset=preset, size=size, badges=badges)
+    _check_part(options, days_range, frame)
     target = Path(out)
     check_target(target)
     if not isinstance(flow, Flow):
@@ -231,7 +239,7 @@ def export_flow(
         _check_export_work(shown, flow, options, results, max_work)
         _export_deck(flow, target, options, results, report, cancel, shown, max_work)
     elif options.animated:
-        _export_animation(flow, target, options, results, report, cancel, shown, max_work)
+        _export_animation(flow, target, options, results, report, cancel, shown, max_work, days_range, frame)
     else:
         _export_still(shown, target, options, results)
     report(1.0)
@@ -299,10 +307,27 @@ def _write_still(scene: Any, target: Path, options: ExportOptions, flow: Flow, w
         raise ExportError(f"cannot write {target}: {err.strerror or err}") from None
 
 
+def _check_part(options: ExportOptions, days_range: Any, frame: Any) -> None:
+    """ExportError unless ``days_range`` and ``frame`` are absent or usable."""
+    for name, value, size in (("days_range", days_range, 2), ("frame", frame, 4)):
+        if value is None:
+            continue
+        if not options.animated:
+            raise ExportError(f"{name} applies to animations (.gif, .mp4) only, not to a {options.suffix} file")
+        if not isinstance(value, (tuple, list)) or len(value) != size or not all(_number(v) for v in value):
+            raise ExportError(f"{name} must be {size} numbers, got {value!r}")
+    if frame is not None and not (frame[2] > 0 and frame[3] > 0):
+        raise ExportError(f"frame must have a width and height above 0, got {frame[2]:g} × {frame[3]:g}")
+    if days_range is not None and not 0 <= days_range[0] < days_range[1]:
+        raise ExportError(f"days_range must go from a day ≥ 0 to a later day, got {days_range[0]:g} to {days_range[1]:g}")
+
+
 def _export_animation(flow: Flow, target: Path, options: ExportOptions, results: Any,
                       report: _Progress, cancel: Any, shown: Flow | None = None,
-                      max_work: float | None = None) -> None:
-    from flowsim.render.animate import FRAME_PIXEL_FORMAT, Animation, default_duration, run_for_animation
+                      max_work: float | None = None, days_range: Any = None, frame: Any = None) -> None:
+    from flowsim.render.animate import (
+        FRAME_PIXEL_FORMAT, Animation, default_duration, end_seconds, hold_seconds, run_for_animation,
+    )
     from flowsim.render.encode import RawVideo, encode_gif, encode_mp4, ffmpeg_exe
     from flowsim.render.theme import theme_named
     from flowsim.sim import Cancelled
@@ -321,12 +346,20 @@ def _export_animation(flow: Flow, target: Path, options: ExportOptions, results:
                                         progress=report.part(0.0, 0.15), cancel=cancel, max_work=max_work)
         days = float(results.config.days)
         duration = options.duration or default_duration(days)
+        if days_range is not None:
+            if days_range[1] > days:
+                raise ExportError(f"days_range ends on day {days_range[1]:g}, after the run's {days:g} days")
+            if options.duration is None:  # the default pace: the days as long as a whole run plays them
+                run = duration - hold_seconds(duration) - end_seconds(duration)
+                duration = run * (days_range[1] - days_range[0]) / days
         fps = options.fps or DEFAULT_FPS[suffix]
         if round(fps * duration) < 1:
             raise ExportError(f"a {duration:g}-second video at {fps:g} fps has no frames; make it longer")
         anim = Animation(shown if shown is not None else flow, results, size=options.size, fps=fps,
                          duration=duration, theme=theme_named(options.theme),
-                         replications=int(flow.setting("replications")))
+                         replications=int(flow.setting("replications")),
+                         view=None if frame is None else tuple(float(v) for v in frame),
+                         days_range=None if days_range is None else (float(days_range[0]), float(days_range[1])))
         w, h = anim.size
         if h > MAX_HEIGHT or w * h > MAX_VIDEO_PIXELS:
             raise ExportError(f"at width {w} the video would be {w}×{h} pixels, more than a video may have; "

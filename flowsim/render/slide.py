@@ -163,9 +163,11 @@ class SlideFrame:
 
 
 def fit_flow(flow: Flow, size: tuple[int, int], theme: Theme = LIGHT, *, footer: bool = True,
-             reflow: bool = True) -> SlideFrame:
+             reflow: bool = True, bounds: tuple[float, float, float, float] | None = None) -> SlideFrame:
     """``flow`` fitted into a ``size`` frame, reflowed into bands if that makes its text
-    larger while the flow as drawn gives text under :data:`MIN_TEXT_PX` (at 1080 lines)."""
+    larger while the flow as drawn gives text under :data:`MIN_TEXT_PX` (at 1080 lines).
+    ``bounds`` (x, y, width, height on the canvas: a view of it) is fitted instead of the
+    whole flow, which is then never reflowed."""
     w, h = size
     u = h / 1080.0
     margin = 40 * u
@@ -179,12 +181,13 @@ def fit_flow(flow: Flow, size: tuple[int, int], theme: Theme = LIGHT, *, footer:
     need = MIN_TEXT_PX * u / SMALLEST_CARD_TEXT
 
     def scale_for(candidate: Flow, wrapped: bool = False) -> tuple[float, tuple[float, float, float, float]]:
-        b = flow_bounds(candidate, theme, wrapped=wrapped)
+        b = flow_bounds(candidate, theme, wrapped=wrapped) if bounds is None else (
+            bounds[0], bounds[1], bounds[0] + bounds[2], bounds[1] + bounds[3])
         s = min(area[2] / max(1.0, b[2] - b[0]), area[3] / max(1.0, b[3] - b[1]), _MAX_SCALE * u)
         return s, b
 
     best = (flow, *scale_for(flow), 0)
-    if reflow and best[1] < need and len(flow.nodes) > 1:
+    if reflow and bounds is None and best[1] < need and len(flow.nodes) > 1:
         for bands in range(1, 5):
             for pitch in (_COLUMN, _NARROW_COLUMN):
                 candidate = bands_layout(flow, bands, pitch)

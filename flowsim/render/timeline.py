@@ -66,6 +66,8 @@ class Timeline:
     leaked: tuple[np.ndarray, ...]
     #: The longest travel, for finding the dots on the way at a given time.
     longest_travel: float
+    #: per node: sorted video times at which a lead left it for the next node
+    left: tuple[np.ndarray, ...] = ()
 
     def video_time(self, day: float) -> float:
         """Where simulated ``day`` falls in the video (before any lag)."""
@@ -133,6 +135,7 @@ def build_timeline(
     ranks: list[int] = [0] * len(channels)
     entered: list[list[float]] = [[] for _ in node_ids]
     leaked: list[list[float]] = [[] for _ in node_ids]
+    left: list[list[float]] = [[] for _ in node_ids]
     travels: list[tuple[int, float, float, int, int, int]] = []
     leaks: list[tuple[int, int, float, int, int, int]] = []
     queues: list[tuple[int, float, float, int]] = []
@@ -167,6 +170,8 @@ def build_timeline(
             e = edge_of.get((source, target, nth), -1)
             end = w
             lag = w - v
+            if st[6]:  # counted as the entries are: leads born after the warm-up
+                left[st[1]].append(w)
             if e >= 0 and lag < max_lag:
                 end = w + travel[e] * max(0.25, 1.0 - lag / max_lag)
                 add_travel((e, w, end, st[4], st[5], lead))
@@ -213,6 +218,7 @@ def build_timeline(
         entered=tuple(np.sort(np.asarray(x, dtype=float)) for x in entered),
         leaked=tuple(np.sort(np.asarray(x, dtype=float)) for x in leaked),
         longest_travel=float(max(travel, default=0.0)),
+        left=tuple(np.sort(np.asarray(x, dtype=float)) for x in left),
     )
 
 
