@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 from flowsim.errors import FlowError
 from flowsim.io.inline import format_value, parse_value
 from flowsim.model.duration import ValueProblem, is_number, parse_duration
-from flowsim.sim.plan import speed_multiplier
 
 __all__ = ["SpeedToLeadEdit", "CurvePreview", "read_points"]
 
@@ -98,6 +97,8 @@ class CurvePreview(QWidget):
         curve = tuple(self.points)
         steps = 160
         waits = [math.exp(lo + (hi - lo) * k / steps) for k in range(steps + 1)]
+        from flowsim.sim.plan import speed_multiplier  # the engine's own reading; loads numpy
+
         line = QPolygonF([at(w, speed_multiplier(curve, w)) for w in waits])
         painter.setPen(QPen(QColor("#5C6BC0"), 2))
         painter.drawPolyline(line)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as _dt
 import gc
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter
@@ -29,9 +29,11 @@ from flowsim.gui.painter import paint_shapes
 from flowsim.gui.timeline_bar import day_number
 from flowsim.gui.workers import Task
 from flowsim.model import Flow
-from flowsim.render.canvasframe import CanvasFrame, canvas_frame, node_numbers, second_of_day
 from flowsim.render.look import CARD_H, CARD_W
 from flowsim.render.overlay import run_overlay
+
+if TYPE_CHECKING:  # the engine behind it loads only when a run is played, not at start-up
+    from flowsim.render.canvasframe import CanvasFrame
 
 __all__ = ["Playback", "PlaybackItem", "prepare_animation", "OUTDATED_OPACITY"]
 
@@ -221,6 +223,8 @@ class Playback(QObject):
 
     def seek_day(self, day: float) -> None:
         if self.anim is not None:
+            from flowsim.render.canvasframe import second_of_day
+
             self.seek(second_of_day(self.anim, day))
 
     def seek(self, second: float) -> None:
@@ -304,6 +308,8 @@ class Playback(QObject):
         if self.anim is None:
             return None
         # Far out the cards lose their text (see gui/items.py): so do the counters.
+        from flowsim.render.canvasframe import canvas_frame
+
         return canvas_frame(self.anim, self.second, counters=self.view.zoom() >= LOD_SIMPLE)
 
     def item(self) -> PlaybackItem:
@@ -350,7 +356,11 @@ class Playback(QObject):
     def _show_numbers(self) -> None:
         """The selected card's numbers at this moment, in a small label beside it."""
         ids = self.scene.selected_node_ids() if isValid(self.scene) else []
-        numbers = node_numbers(self.anim, ids[0], self.second) if self.anim is not None and len(ids) == 1 else None
+        numbers = None
+        if self.anim is not None and len(ids) == 1:
+            from flowsim.render.canvasframe import node_numbers
+
+            numbers = node_numbers(self.anim, ids[0], self.second)
         item = self.scene.item_for_id(ids[0]) if numbers is not None else None
         if numbers is None or item is None:
             self.numbers.hide()
