@@ -90,3 +90,20 @@ class Actions(QObject):
 
     def all(self) -> list[QAction]:
         return list(self.by_name.values())
+
+    def set_icons(self, style) -> None:
+        """Icons from the desktop theme, or ``style``'s own where the theme has none."""
+        from PySide6.QtGui import QIcon
+        from PySide6.QtWidgets import QStyle
+
+        sp = QStyle.StandardPixmap
+        icons = {
+            "new": ("document-new", sp.SP_FileIcon), "open": ("document-open", sp.SP_DialogOpenButton),
+            "save": ("document-save", sp.SP_DialogSaveButton), "undo": ("edit-undo", sp.SP_ArrowBack),
+            "redo": ("edit-redo", sp.SP_ArrowForward), "run": ("media-playback-start", sp.SP_MediaPlay),
+            "cancel_run": ("process-stop", sp.SP_MediaStop), "export": ("document-export", sp.SP_DialogApplyButton),
+            "fit": ("zoom-fit-best", sp.SP_TitleBarMaxButton), "auto_layout": ("view-grid", sp.SP_FileDialogDetailedView),
+            "delete": ("edit-delete", sp.SP_TrashIcon),
+        }
+        for name, (theme_name, fallback) in icons.items():
+            self.by_name[name].setIcon(QIcon.fromTheme(theme_name, style.standardIcon(fallback)))

@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
         simulate.addActions([a.play, a.step_back, a.step_forward, a.export_range])
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a.about)
-        self._set_icons()
+        self.actions.set_icons(self.style())
         toolbar = self.addToolBar("Main")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.setObjectName("toolbar_main")
@@ -173,23 +173,6 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addActions([a.fit, a.auto_layout])
         self._refresh_recent()
-
-    def _set_icons(self) -> None:
-        """Icons from the desktop theme, or Qt's own where the theme has none."""
-        from PySide6.QtGui import QIcon
-        from PySide6.QtWidgets import QStyle
-
-        sp = QStyle.StandardPixmap
-        icons = {
-            "new": ("document-new", sp.SP_FileIcon), "open": ("document-open", sp.SP_DialogOpenButton),
-            "save": ("document-save", sp.SP_DialogSaveButton), "undo": ("edit-undo", sp.SP_ArrowBack),
-            "redo": ("edit-redo", sp.SP_ArrowForward), "run": ("media-playback-start", sp.SP_MediaPlay),
-            "cancel_run": ("process-stop", sp.SP_MediaStop), "export": ("document-export", sp.SP_DialogApplyButton),
-            "fit": ("zoom-fit-best", sp.SP_TitleBarMaxButton), "auto_layout": ("view-grid", sp.SP_FileDialogDetailedView),
-            "delete": ("edit-delete", sp.SP_TrashIcon),
-        }
-        for name, (theme_name, fallback) in icons.items():
-            self.actions.by_name[name].setIcon(QIcon.fromTheme(theme_name, self.style().standardIcon(fallback)))
 
     def _connect(self) -> None:
         a, doc = self.actions, self.document
