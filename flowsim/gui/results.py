@@ -25,7 +25,7 @@ TABS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "Leakage": (("leakage",), ("nodes",)),
     "Time to": (("time_to",), ("time_to",)),
     "Over time": (("over_time",), ("over_time",)),
-    "Channels": (("channels",), ("channels",)),
+    "Channels": (("channels",), ("channels", "money")),
 }
 _EMPTY = "No simulation yet: press Run (F5)."
 

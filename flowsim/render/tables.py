@@ -117,7 +117,30 @@ def results_tables(results: Any, flow: Flow) -> list[Table]:
               tuple(channels), (False,) + (True,) * 8),
         Table("time_to", "Time to MQL, SQL and customer", ("From lead to", "Mean", "Median", "90th percentile", "Leads"),
               tuple(times), (False, True, True, True, True)),
+        *_money_table(results, name),
     ]
+
+
+def _money_table(results: Any, name: Any) -> list[Table]:
+    """Spend, revenue and returns by channel (first touch) and for the flow, with money keys."""
+    totals = getattr(results, "totals", None) or {}
+    if not totals:
+        return []
+
+    def money(metric: Any) -> str:
+        return "–" if metric is None or metric.mean is None else f"${metric.mean:,.0f}"
+
+    def months(metric: Any) -> str:
+        return "–" if metric.mean is None else f"{metric.mean:.1f} mo"
+
+    rows = [(name(cid), money(m["spend"]), money(m["revenue"]), interval(m["revenue"]), money(m["pipeline_value"]),
+             money(m["cac"]), money(m["clv"]), _pct(m["roi"].mean), months(m["payback_months"]))
+            for cid, m in results.channels.items()]
+    rows.append(("All channels (team cost " + money(totals["team_cost"]) + ")", money(totals["spend"]),
+                 money(totals["revenue"]), interval(totals["revenue"]), "", "", "", _pct(totals["roi"].mean), ""))
+    return [Table("money", "Money by channel (first touch; ROI on lifetime value)",
+                  ("Channel", "Spend", "Revenue in run", "95 % interval", "Pipeline", "CAC", "CLV", "ROI", "Payback"),
+                  tuple(rows), (False,) + (True,) * 8)]
 
 
 def series_table(results: Any, flow: Flow) -> Table:

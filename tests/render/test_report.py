@@ -129,9 +129,11 @@ def test_the_pdf_has_the_expected_pages_and_text_that_can_be_extracted(run, tmp_
     flow, results = run
     out = write_report(tmp_path / "report.pdf", flow, results)
     reader = PdfReader(io.BytesIO(out.read_bytes()))
-    # a summary page with the diagram and the funnel, the other charts three a page, the tables
+    # a summary page with the diagram and the funnel, the other charts three a page, the
+    # tables (the template has money keys: its money table takes one page more)
     parts = report_parts(flow, results)
-    assert len(reader.pages) == len(pdf_pages(parts)) == 4
+    assert len(reader.pages) == len(pdf_pages(parts)) == 5
+    assert "Money by channel" in reader.pages[4].extract_text()
     first = reader.pages[0].extract_text()
     assert "Lead generation flow" in first
     assert f"{results.funnel['sqls'].mean:,.0f}" in first and "SQLs" in first

@@ -199,3 +199,17 @@ def test_recurring_revenue_within_a_window_follows_the_churn():
     assert close(r.revenue_within(2 * DAYS_PER_MONTH), 190)
     assert close(r.revenue_within(1e9), 1000)  # per_month x lifetime
     assert r.lifetime_months == 10
+
+
+def test_the_results_tables_show_money_only_for_a_flow_with_money_keys():
+    from flowsim.io import load_flow
+    from flowsim.render.tables import results_tables
+    from flowsim.resources import template_path
+
+    plain = loads_flow(VALID)
+    assert "money" not in [t.key for t in results_tables(run(plain), plain)]
+    flow = load_flow(template_path("lead-flow"))
+    results = run(flow, replications=2, days=40)
+    money = next(t for t in results_tables(results, flow) if t.key == "money")
+    assert [row[0] for row in money.rows][:3] == [flow.node(c).title for c in results.channels]
+    assert money.rows[-1][0].startswith("All channels")
