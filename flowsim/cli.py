@@ -232,6 +232,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:  # plain `flowsim` opens the app
         args = parser.parse_args(["gui"])
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "pthread_sigmask"):
+        # A mask inherited blocked (from a parent that held them back) would make the
+        # command unstoppable: it must stop on Ctrl+C, SIGTERM and SIGHUP. The app blocks
+        # them again itself until its window runs.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
     replaced = _handle_stop_signals() if threading.current_thread() is threading.main_thread() else {}
     try:
         return args.run(args)
